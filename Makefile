@@ -1,0 +1,113 @@
+# camvault's front door. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Every Go module of the workspace (see go.work).
+GO_MODULES := $(shell find . -name go.mod -not -path './node_modules/*' -not -path '*/node_modules/*' -not -path './build/*' -exec dirname {} \; | sed 's|^\./||' | sort)
+# Lambda functions: authorizer/cmd/authorizer and every videos-api/cmd/<function>.
+LAMBDAS := authorizer/cmd/authorizer $(wildcard videos-api/cmd/*)
+# Host-side commands: the local stack and the scripts' Go helpers.
+TOOLS := $(wildcard local/cmd/camvault-local) $(wildcard scripts/token) $(wildcard scripts/upload-clip)
+
+STAGE ?= dev
+FUZZTIME ?= 2m
+FUZZTIME_SHORT ?= 5s
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+##@ Everyday
+
+.PHONY: help
+help: ## list the targets and what each does
+	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z0-9_.-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: dev
+dev: deps web-build tools ## run all of camvault locally (API, sign-in, S3, DynamoDB, web) until Ctrl-C; DEV_FLAGS=... passes flags
+	exec build/bin/camvault-local $(DEV_FLAGS)
+
+.PHONY: test
+test: deps build tools test-go test-fuzz-short test-web test-e2e test-newman ## every test suite: Go modules, short fuzz, web unit, browser e2e, Postman (newman)
+	@echo "make test: all suites passed"
+
+##@ Building
+
+.PHONY: deps
+deps: node_modules/.package-lock.json web/node_modules/.package-lock.json ## install the npm packages (dynalite, newman, cdk CLI; the web client's)
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+web/node_modules/.package-lock.json: $(wildcard web/package-lock.json)
+	@if [ -f web/package-lock.json ]; then cd web && npm ci --no-audit --no-fund; fi
+
+.PHONY: build
+build: ## build every Lambda into build/<function>/bootstrap (linux/arm64, provided.al2023), each module alone as Lambda builders do
+	@for dir in $(LAMBDAS); do \
+		fn=$$(basename $$dir); mod=$${dir%%/cmd/*}; \
+		echo "build/$$fn/bootstrap  <- $$dir"; \
+		( cd $$mod && GOWORK=off GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -buildvcs=false -ldflags "-s -w" -o ../build/$$fn/bootstrap ./cmd/$$fn ); \
+	done
+
+.PHONY: tools
+tools: ## build the host commands into build/bin (camvault-local, token, upload-clip)
+	@mkdir -p build/bin
+	@for dir in $(TOOLS); do echo "build/bin/$$(basename $$dir)  <- $$dir"; go build -trimpath -o build/bin/ ./$$dir; done
+
+.PHONY: web-build
+web-build: deps ## build the web client into web/dist
+	@if [ -f web/package.json ]; then cd web && npm run build; fi
+
+##@ Testing
+
+.PHONY: test-go
+test-go: ## go test every module (in the workspace, then each module alone with GOWORK=off)
+	@for m in $(GO_MODULES); do echo "== go test $$m"; ( cd $$m && go test -count=1 ./... ); done
+	@for m in $(GO_MODULES); do echo "== GOWORK=off go build+vet $$m"; ( cd $$m && GOWORK=off go build ./... && GOWORK=off go vet ./... ); done
+
+.PHONY: test-fuzz-short
+test-fuzz-short: ## run every fuzz target briefly (FUZZTIME_SHORT each)
+	@scripts/fuzz.sh $(FUZZTIME_SHORT)
+
+.PHONY: test-web
+test-web: deps ## the web client's type check and unit tests (Vitest)
+	@if [ -f web/package.json ]; then cd web && npm run typecheck && npm run test:unit; fi
+
+.PHONY: test-e2e
+test-e2e: deps web-build tools ## the web client in headless Chromium against a fresh local stack
+	@if [ -f web/package.json ]; then cd web && npm run test:e2e; fi
+
+.PHONY: test-newman
+test-newman: deps tools ## a Postman run (newman) of the generated collection against a fresh local stack
+	@if [ -x scripts/newman.sh ]; then scripts/newman.sh; fi
+
+.PHONY: fuzz
+fuzz: ## run every fuzz target longer (FUZZTIME each, default 2m)
+	@scripts/fuzz.sh $(FUZZTIME)
+
+.PHONY: bench
+bench: deps ## benchmarks (authorizer, store page cost, gateway overhead); results in BENCHMARKS.md
+	@for m in $(GO_MODULES); do ( cd $$m && go test -run '^$$' -bench . -benchmem ./... ); done
+
+.PHONY: lint
+lint: ## gofmt check, go vet and staticcheck on every module
+	@out=$$(gofmt -l $(GO_MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@for m in $(GO_MODULES); do echo "== vet+staticcheck $$m"; ( cd $$m && go vet ./... && go run $(STATICCHECK) ./... ); done
+
+##@ Deploying (needs AWS credentials)
+
+.PHONY: synth
+synth: deps build web-build ## synthesize every stage's CloudFormation template into infra/cdk.out (no AWS needed)
+	cd infra && npx cdk synth --quiet
+
+.PHONY: diff
+diff: deps build web-build ## show what deploying STAGE would change (STAGE=dev|qa|prod)
+	cd infra && npx cdk diff camvault-$(STAGE)
+
+.PHONY: deploy
+deploy: deps build web-build ## deploy STAGE (STAGE=dev|qa|prod) with the CDK CLI
+	cd infra && npx cdk deploy camvault-$(STAGE)
+
+.PHONY: clean
+clean: ## remove build outputs (keeps .camvault local data)
+	rm -rf build infra/cdk.out web/dist

@@ -1,0 +1,3 @@
+module github.com/camvault/camvault/authorizer
+
+go 1.26

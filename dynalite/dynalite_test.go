@@ -1,0 +1,54 @@
+package dynalite_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/camvault/camvault/dynalite"
+)
+
+func TestStartServesDynamoDBAndStops(t *testing.T) {
+	s, err := dynalite.Start(context.Background(), dynalite.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.Endpoint(), strings.NewReader("{}"))
+	req.Header.Set("X-Amz-Target", "DynamoDB_20120810.ListTables")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	// Unsigned requests are refused with a DynamoDB-shaped error: proof that
+	// a DynamoDB API, not some other server, answered.
+	if !strings.Contains(string(body), "MissingAuthenticationToken") && !strings.Contains(string(body), "Signature") {
+		t.Fatalf("unexpected answer %d: %s", resp.StatusCode, body)
+	}
+	s.Stop()
+	select {
+	case <-s.Done():
+	default:
+		t.Fatal("process still running after Stop")
+	}
+}
+
+func TestStartRefusesBusyPort(t *testing.T) {
+	s, err := dynalite.Start(context.Background(), dynalite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	port := s.Endpoint()[strings.LastIndex(s.Endpoint(), ":")+1:]
+	var p int
+	for _, c := range port {
+		p = p*10 + int(c-'0')
+	}
+	if _, err := dynalite.Start(context.Background(), dynalite.Options{Port: p}); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("want a port-in-use error, got %v", err)
+	}
+}

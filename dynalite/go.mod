@@ -1,0 +1,3 @@
+module github.com/camvault/camvault/dynalite
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/camvault/camvault/infra
+
+go 1.26

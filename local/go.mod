@@ -1,0 +1,3 @@
+module github.com/camvault/camvault/local
+
+go 1.26

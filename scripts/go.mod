@@ -1,0 +1,3 @@
+module github.com/camvault/camvault/scripts
+
+go 1.26

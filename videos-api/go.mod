@@ -1,0 +1,3 @@
+module github.com/camvault/camvault/videos-api
+
+go 1.26

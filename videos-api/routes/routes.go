@@ -1,0 +1,149 @@
+// Package routes is the one table of camvault's REST API: every method and
+// path, the Lambda function that serves it and who may call it. The local
+// stack's gateway and the CDK app both build their routes from it, and a test
+// keeps it and openapi.yaml in agreement.
+package routes
+
+import "strings"
+
+// Role is the least role that may call a route.
+type Role string
+
+// The roles, from least to most privileged. The authorizer puts one of them in
+// the request context as "role".
+const (
+	Viewer Role = "viewer"
+	Admin  Role = "admin"
+)
+
+// Function names are the Lambdas that serve the API, one per route group.
+// Each is built from videos-api/cmd/<name> into build/<name>/bootstrap.
+const (
+	FunctionMe          = "me"
+	FunctionCameras     = "cameras"
+	FunctionVideos      = "videos"
+	FunctionVideo       = "video"
+	FunctionDeleteVideo = "delete-video"
+	// FunctionIngest is not behind a route: S3 ObjectCreated events invoke it.
+	FunctionIngest = "ingest"
+)
+
+// Route is one method on one resource path of the API.
+type Route struct {
+	// Method is the HTTP method (GET, DELETE).
+	Method string
+	// Path is the resource path as API Gateway writes it, with {param}
+	// segments and no stage, e.g. /cameras/{cameraId}/videos.
+	Path string
+	// Function is the Lambda that serves the route.
+	Function string
+	// Role is the least role allowed to call it.
+	Role Role
+	// CameraScoped routes carry {cameraId}: a person restricted to some
+	// cameras may call them only for those cameras.
+	CameraScoped bool
+	// OperationID names the route in openapi.yaml.
+	OperationID string
+}
+
+// All returns every route of the API. OPTIONS (CORS preflight) is implied on
+// every resource and not listed.
+func All() []Route {
+	return []Route{
+		{Method: "GET", Path: "/me", Function: FunctionMe, Role: Viewer, OperationID: "getMe"},
+		{Method: "GET", Path: "/cameras", Function: FunctionCameras, Role: Viewer, OperationID: "listCameras"},
+		{Method: "GET", Path: "/cameras/{cameraId}/videos", Function: FunctionVideos, Role: Viewer, CameraScoped: true, OperationID: "listCameraVideos"},
+		{Method: "GET", Path: "/videos", Function: FunctionVideos, Role: Viewer, OperationID: "listVideos"},
+		{Method: "GET", Path: "/cameras/{cameraId}/videos/{videoId}", Function: FunctionVideo, Role: Viewer, CameraScoped: true, OperationID: "getVideo"},
+		{Method: "DELETE", Path: "/cameras/{cameraId}/videos/{videoId}", Function: FunctionDeleteVideo, Role: Admin, CameraScoped: true, OperationID: "deleteVideo"},
+	}
+}
+
+// Functions returns the names of every Lambda the API and ingest need, in a
+// stable order: the API functions of All, then ingest.
+func Functions() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range All() {
+		if !seen[r.Function] {
+			seen[r.Function] = true
+			out = append(out, r.Function)
+		}
+	}
+	return append(out, FunctionIngest)
+}
+
+// Resources returns every distinct resource path of the API, parents
+// included (/cameras/{cameraId} exists because its children do), sorted so
+// that a parent comes before its children.
+func Resources() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range All() {
+		parts := strings.Split(strings.TrimPrefix(r.Path, "/"), "/")
+		for i := range parts {
+			p := "/" + strings.Join(parts[:i+1], "/")
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	sortByDepth(out)
+	return out
+}
+
+// Allows reports whether role may call the route (admins may call everything
+// a viewer may).
+func (r Route) Allows(role Role) bool {
+	switch role {
+	case Admin:
+		return true
+	case Viewer:
+		return r.Role == Viewer
+	default:
+		return false
+	}
+}
+
+// Match reports whether path (no stage prefix, e.g. /cameras/front/videos)
+// fits the route's template, and returns the path parameters if so.
+func (r Route) Match(method, path string) (map[string]string, bool) {
+	if method != r.Method {
+		return nil, false
+	}
+	return MatchPath(r.Path, path)
+}
+
+// MatchPath matches a concrete path against a template with {param} segments.
+// Parameters match exactly one non-empty segment.
+func MatchPath(template, path string) (map[string]string, bool) {
+	tp := strings.Split(strings.Trim(template, "/"), "/")
+	pp := strings.Split(strings.Trim(path, "/"), "/")
+	if len(tp) != len(pp) {
+		return nil, false
+	}
+	params := map[string]string{}
+	for i, seg := range tp {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			if pp[i] == "" {
+				return nil, false
+			}
+			params[seg[1:len(seg)-1]] = pp[i]
+			continue
+		}
+		if seg != pp[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+func sortByDepth(paths []string) {
+	depth := func(p string) int { return strings.Count(p, "/") }
+	for i := 1; i < len(paths); i++ {
+		for j := i; j > 0 && (depth(paths[j]) < depth(paths[j-1]) || depth(paths[j]) == depth(paths[j-1]) && paths[j] < paths[j-1]); j-- {
+			paths[j], paths[j-1] = paths[j-1], paths[j]
+		}
+	}
+}

@@ -1,0 +1,64 @@
+package routes
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestResourcesIncludeParentsInOrder(t *testing.T) {
+	want := []string{"/cameras", "/me", "/videos", "/cameras/{cameraId}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}"}
+	if got := Resources(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Resources() = %v, want %v", got, want)
+	}
+}
+
+func TestFunctions(t *testing.T) {
+	want := []string{"me", "cameras", "videos", "video", "delete-video", "ingest"}
+	if got := Functions(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Functions() = %v, want %v", got, want)
+	}
+}
+
+func TestMatch(t *testing.T) {
+	tests := []struct {
+		method, path string
+		want         string
+		params       map[string]string
+	}{
+		{"GET", "/me", "getMe", map[string]string{}},
+		{"GET", "/cameras/front/videos", "listCameraVideos", map[string]string{"cameraId": "front"}},
+		{"GET", "/cameras/front/videos/01J0", "getVideo", map[string]string{"cameraId": "front", "videoId": "01J0"}},
+		{"DELETE", "/cameras/front/videos/01J0", "deleteVideo", map[string]string{"cameraId": "front", "videoId": "01J0"}},
+		{"GET", "/cameras//videos", "", nil},
+		{"POST", "/me", "", nil},
+		{"GET", "/cameras/front", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			var got string
+			var params map[string]string
+			for _, r := range All() {
+				if p, ok := r.Match(tt.method, tt.path); ok {
+					got, params = r.OperationID, p
+				}
+			}
+			if got != tt.want || (tt.want != "" && !reflect.DeepEqual(params, tt.params)) {
+				t.Fatalf("got %q %v, want %q %v", got, params, tt.want, tt.params)
+			}
+		})
+	}
+}
+
+func TestAllows(t *testing.T) {
+	for _, r := range All() {
+		if !r.Allows(Admin) {
+			t.Errorf("%s %s: admin refused", r.Method, r.Path)
+		}
+		if got, want := r.Allows(Viewer), r.Method == "GET"; got != want {
+			t.Errorf("%s %s: viewer allowed = %v, want %v", r.Method, r.Path, got, want)
+		}
+		if r.Allows("") {
+			t.Errorf("%s %s: empty role allowed", r.Method, r.Path)
+		}
+	}
+}
