@@ -94,6 +94,24 @@ lint: ## gofmt check, go vet and staticcheck on every module
 	@out=$$(gofmt -l $(GO_MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@for m in $(GO_MODULES); do echo "== vet+staticcheck $$m"; ( cd $$m && go vet ./... && go run $(STATICCHECK) ./... ); done
 
+##@ API clients (Swagger, Postman, tokens)
+
+.PHONY: openapi
+openapi: ## write build/api/openapi-$(STAGE).yaml: our OpenAPI document with STAGE's server URL (STAGE=local for the local stack)
+	scripts/openapi.sh $(STAGE)
+
+.PHONY: postman
+postman: deps ## write build/api/camvault.postman_collection.json and an environment file for STAGE (or local)
+	scripts/postman.sh $(STAGE)
+
+.PHONY: export
+export: ## export the deployed STAGE's API from API Gateway (FORMAT=swagger|oas30|postman; needs AWS credentials)
+	scripts/export-api.sh $(STAGE) $(or $(FORMAT),oas30)
+
+.PHONY: token
+token: ## print an ID token: EMAIL=viewer@example.com for the local stack, or GOOGLE=1 for Google's loopback sign-in
+	go run ./scripts/token $(if $(GOOGLE),--google,--email $(or $(EMAIL),viewer@example.com))
+
 ##@ Deploying (needs AWS credentials)
 
 .PHONY: synth
