@@ -1,0 +1,58 @@
+package clip
+
+import "time"
+
+// Camera is a camera that has uploaded at least one clip.
+type Camera struct {
+	// ID is the camera's id, as in its object keys.
+	ID string
+	// Name is a display name; it defaults to the id.
+	Name string
+	// LastClipAt is the capture time of its newest clip.
+	LastClipAt time.Time
+	// ClipCount is how many clips it has on record.
+	ClipCount int64
+}
+
+// Video is one recorded clip's metadata.
+type Video struct {
+	// ID is the clip's ULID; its time is CapturedAt.
+	ID string
+	// CameraID is the camera that recorded it.
+	CameraID string
+	// CapturedAt is the device's capture time, to the millisecond, UTC.
+	CapturedAt time.Time
+	// DurationSeconds is the clip's length if the device said (0 = unknown).
+	DurationSeconds float64
+	// Size is the MP4 object's size in bytes.
+	Size int64
+	// ContentType is the MP4 object's content type.
+	ContentType string
+	// ObjectKey is the S3 key of the MP4.
+	ObjectKey string
+	// ThumbnailKey is the S3 key of the JPEG still, empty if none arrived.
+	ThumbnailKey string
+	// ExpiresAt is when retention removes it.
+	ExpiresAt time.Time
+}
+
+// Access is what a caller may see: every camera, or a fixed set.
+type Access struct {
+	// All is true for people who see every camera.
+	All bool
+	// Cameras are the cameras a restricted person may see, sorted.
+	Cameras []string
+}
+
+// Allows reports whether the caller may see camera id.
+func (a Access) Allows(id string) bool {
+	if a.All {
+		return true
+	}
+	for _, c := range a.Cameras {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
