@@ -1,0 +1,89 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/camvault/camvault/videos-api/clip"
+)
+
+// EncodeVideo returns the item a clip is stored as (without the pending
+// count mark). Seeders use it with BatchWriteItem.
+func EncodeVideo(v clip.Video) map[string]ddbtypes.AttributeValue { return encodeVideo(v) }
+
+func encodeVideo(v clip.Video) map[string]ddbtypes.AttributeValue {
+	item := videoKey(v.CameraID, v.ID)
+	item["type"] = str("video")
+	item["cameraId"] = str(v.CameraID)
+	item["videoId"] = str(v.ID)
+	item["capturedAt"] = str(v.CapturedAt.UTC().Format(timeLayout))
+	item["size"] = num(v.Size)
+	item["contentType"] = str(v.ContentType)
+	item["objectKey"] = str(v.ObjectKey)
+	item[TableSchema.TTLAttribute] = num(v.ExpiresAt.Unix())
+	item[TableSchema.TimelinePartitionKey] = str(dayPrefix + Day(v.CapturedAt))
+	item[TableSchema.TimelineSortKey] = str(timelineSK(v.ID, v.CameraID))
+	if v.DurationSeconds > 0 {
+		item["durationSeconds"] = &ddbtypes.AttributeValueMemberN{Value: strconv.FormatFloat(v.DurationSeconds, 'f', -1, 64)}
+	}
+	if v.ThumbnailKey != "" {
+		item["thumbnailKey"] = str(v.ThumbnailKey)
+	}
+	return item
+}
+
+func decodeVideo(item map[string]ddbtypes.AttributeValue) (clip.Video, error) {
+	var v clip.Video
+	var err error
+	v.ID = getS(item, "videoId")
+	v.CameraID = getS(item, "cameraId")
+	v.ContentType = getS(item, "contentType")
+	v.ObjectKey = getS(item, "objectKey")
+	v.ThumbnailKey = getS(item, "thumbnailKey")
+	if v.CapturedAt, err = time.Parse(time.RFC3339Nano, getS(item, "capturedAt")); err != nil {
+		return clip.Video{}, fmt.Errorf("store: video item %s/%s: capturedAt: %w", v.CameraID, v.ID, err)
+	}
+	v.CapturedAt = v.CapturedAt.UTC()
+	v.Size, _ = strconv.ParseInt(getN(item, "size"), 10, 64)
+	v.DurationSeconds, _ = strconv.ParseFloat(getN(item, "durationSeconds"), 64)
+	if exp, err := strconv.ParseInt(getN(item, TableSchema.TTLAttribute), 10, 64); err == nil {
+		v.ExpiresAt = time.Unix(exp, 0).UTC()
+	}
+	if v.ID == "" || v.CameraID == "" {
+		return clip.Video{}, fmt.Errorf("store: video item without ids")
+	}
+	return v, nil
+}
+
+func decodeCamera(item map[string]ddbtypes.AttributeValue) (clip.Camera, error) {
+	c := clip.Camera{ID: getS(item, "cameraId"), Name: getS(item, "name")}
+	if c.ID == "" {
+		return clip.Camera{}, fmt.Errorf("store: camera item without id")
+	}
+	if s := getS(item, "lastClipAt"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return clip.Camera{}, fmt.Errorf("store: camera item %s: lastClipAt: %w", c.ID, err)
+		}
+		c.LastClipAt = t.UTC()
+	}
+	c.ClipCount, _ = strconv.ParseInt(getN(item, "clipCount"), 10, 64)
+	return c, nil
+}
+
+func getS(item map[string]ddbtypes.AttributeValue, name string) string {
+	if v, ok := item[name].(*ddbtypes.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+func getN(item map[string]ddbtypes.AttributeValue, name string) string {
+	if v, ok := item[name].(*ddbtypes.AttributeValueMemberN); ok {
+		return v.Value
+	}
+	return ""
+}

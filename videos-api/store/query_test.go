@@ -1,0 +1,218 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/store"
+)
+
+// at parses an RFC 3339 time for test tables.
+func at(t testing.TB, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.UTC()
+}
+
+// videoAt builds a clip of camera captured at when; n varies the id's
+// random part so clips at the same millisecond differ.
+func videoAt(camera string, when time.Time, n int) clip.Video {
+	id := clip.WithTime(fmt.Sprintf("00000000000000000000%06d", n), when)
+	return clip.Video{
+		ID: id, CameraID: camera, CapturedAt: when, Size: 1000, ContentType: "video/mp4",
+		ObjectKey: "clips/" + camera + "/x.mp4", ExpiresAt: when.AddDate(0, 0, 30),
+	}
+}
+
+// seed records and counts clips as ingest does.
+func seed(t testing.TB, s *store.Store, videos ...clip.Video) {
+	t.Helper()
+	ctx := context.Background()
+	for _, v := range videos {
+		created, err := s.PutVideo(ctx, v)
+		if err != nil || !created {
+			t.Fatalf("PutVideo(%s) = %v, %v", v.ID, created, err)
+		}
+		if err := s.CountVideo(ctx, v, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func ids(videos []clip.Video) []string {
+	out := []string{}
+	for _, v := range videos {
+		out = append(out, v.CameraID+"@"+v.CapturedAt.Format("01-02T15:04"))
+	}
+	return out
+}
+
+// pages walks every page of a listing and returns the pages' clips.
+func pages(t *testing.T, limit int, list func(store.Query) (store.Page, error), q store.Query) [][]string {
+	t.Helper()
+	q.Limit = limit
+	var out [][]string
+	for i := 0; ; i++ {
+		if i > 50 {
+			t.Fatal("pagination does not end")
+		}
+		p, err := list(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Videos) > limit {
+			t.Fatalf("page of %d > limit %d", len(p.Videos), limit)
+		}
+		out = append(out, ids(p.Videos))
+		if !p.More {
+			return out
+		}
+		if len(p.Videos) != limit {
+			t.Fatalf("non-final page has %d clips, want exactly %d", len(p.Videos), limit)
+		}
+		q.After = store.PositionOf(p.Videos[len(p.Videos)-1])
+	}
+}
+
+func TestListings(t *testing.T) {
+	ddb, table := newTable(t)
+	s := store.New(ddb, table)
+	ctx := context.Background()
+	// Clips across midnight and a month boundary, on two cameras, two at
+	// the same millisecond.
+	seed(t, s,
+		videoAt("front", at(t, "2026-10-31T23:59:00Z"), 1),
+		videoAt("front", at(t, "2026-11-01T00:01:00Z"), 2),
+		videoAt("garage", at(t, "2026-11-01T00:01:00Z"), 3),
+		videoAt("front", at(t, "2026-11-01T12:00:00Z"), 4),
+		videoAt("garage", at(t, "2026-11-02T08:00:00Z"), 5),
+	)
+	front := func(q store.Query) (store.Page, error) { return s.CameraVideos(ctx, "front", q) }
+	timeline := func(q store.Query) (store.Page, error) { return s.Timeline(ctx, q) }
+	merged := func(q store.Query) (store.Page, error) { return s.CamerasVideos(ctx, []string{"front", "garage"}, q) }
+	empty := func(q store.Query) (store.Page, error) { return s.CameraVideos(ctx, "nobody", q) }
+	wide := store.Query{From: at(t, "2026-10-01T00:00:00Z"), To: at(t, "2026-12-01T00:00:00Z")}
+	all := []string{"garage@11-02T08:00", "front@11-01T12:00", "garage@11-01T00:01", "front@11-01T00:01", "front@10-31T23:59"}
+
+	tests := []struct {
+		name  string
+		list  func(store.Query) (store.Page, error)
+		q     store.Query
+		limit int
+		want  [][]string
+	}{
+		{"empty camera", empty, store.Query{}, 10, [][]string{{}}},
+		{"camera exactly one page", front, store.Query{}, 3, [][]string{{"front@11-01T12:00", "front@11-01T00:01", "front@10-31T23:59"}}},
+		{"camera cursor at last item", front, store.Query{}, 1, [][]string{{"front@11-01T12:00"}, {"front@11-01T00:01"}, {"front@10-31T23:59"}}},
+		{"camera across midnight and month", front, store.Query{From: at(t, "2026-10-31T23:00:00Z"), To: at(t, "2026-11-01T01:00:00Z")}, 5, [][]string{{"front@11-01T00:01", "front@10-31T23:59"}}},
+		{"camera to is exclusive", front, store.Query{To: at(t, "2026-11-01T12:00:00Z")}, 5, [][]string{{"front@11-01T00:01", "front@10-31T23:59"}}},
+		{"camera from is inclusive", front, store.Query{From: at(t, "2026-11-01T12:00:00Z")}, 5, [][]string{{"front@11-01T12:00"}}},
+		{"camera empty range", front, store.Query{From: at(t, "2026-11-05T00:00:00Z")}, 5, [][]string{{}}},
+		{"timeline one page", timeline, wide, 5, [][]string{all}},
+		{"timeline pages of two", timeline, wide, 2, [][]string{all[:2], all[2:4], all[4:]}},
+		{"timeline same millisecond split", timeline, wide, 3, [][]string{all[:3], all[3:]}},
+		{"timeline across midnight", timeline, store.Query{From: at(t, "2026-10-31T23:00:00Z"), To: at(t, "2026-11-01T00:30:00Z")}, 10, [][]string{all[2:]}},
+		{"timeline empty range", timeline, store.Query{From: at(t, "2026-09-01T00:00:00Z"), To: at(t, "2026-09-03T00:00:00Z")}, 10, [][]string{{}}},
+		{"merged equals timeline", merged, wide, 2, [][]string{all[:2], all[2:4], all[4:]}},
+		{"merged exactly one page", merged, store.Query{}, 5, [][]string{all}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := pages(t, tt.limit, tt.list, tt.q); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("pages = %v\nwant    %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIngestWritesAreIdempotentAndDeleteUncounts(t *testing.T) {
+	ddb, table := newTable(t)
+	s := store.New(ddb, table)
+	ctx := context.Background()
+	older := videoAt("porch", at(t, "2026-11-01T10:00:00Z"), 1)
+	newer := videoAt("porch", at(t, "2026-11-01T11:00:00Z"), 2)
+	seed(t, s, older, newer)
+
+	created, err := s.PutVideo(ctx, newer)
+	if err != nil || created {
+		t.Fatalf("second PutVideo = %v, %v; want false, nil", created, err)
+	}
+	if pending, err := s.CountPending(ctx, "porch", newer.ID); err != nil || pending {
+		t.Fatalf("CountPending = %v, %v", pending, err)
+	}
+	cam, err := s.GetCamera(ctx, "porch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cam.ClipCount != 2 || !cam.LastClipAt.Equal(newer.CapturedAt) || cam.Name != "porch" {
+		t.Fatalf("camera = %+v", cam)
+	}
+	cams, err := s.ListCameras(ctx)
+	if err != nil || len(cams) != 1 || cams[0].ID != "porch" {
+		t.Fatalf("ListCameras = %+v, %v", cams, err)
+	}
+
+	if err := s.SetThumbnail(ctx, "porch", newer.ID, "clips/porch/x.jpg"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetThumbnail(ctx, "porch", clip.WithTime(newer.ID, time.Unix(1, 0)), "k"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("SetThumbnail on missing clip = %v", err)
+	}
+	if got, err := s.GetVideo(ctx, "porch", newer.ID); err != nil || got.ThumbnailKey != "clips/porch/x.jpg" {
+		t.Fatalf("GetVideo = %+v, %v", got, err)
+	}
+
+	deleted, err := s.DeleteVideo(ctx, "porch", newer.ID)
+	if err != nil || deleted.ID != newer.ID {
+		t.Fatalf("DeleteVideo = %+v, %v", deleted, err)
+	}
+	if _, err := s.DeleteVideo(ctx, "porch", newer.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("second DeleteVideo = %v, want ErrNotFound", err)
+	}
+	if _, err := s.GetVideo(ctx, "porch", newer.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("GetVideo after delete = %v", err)
+	}
+	cam, _ = s.GetCamera(ctx, "porch")
+	if cam.ClipCount != 1 || !cam.LastClipAt.Equal(older.CapturedAt) {
+		t.Fatalf("camera after delete = %+v", cam)
+	}
+	if _, err := s.DeleteVideo(ctx, "porch", older.ID); err != nil {
+		t.Fatal(err)
+	}
+	cam, _ = s.GetCamera(ctx, "porch")
+	if cam.ClipCount != 0 || !cam.LastClipAt.IsZero() {
+		t.Fatalf("camera after deleting all = %+v", cam)
+	}
+}
+
+func TestPendingCountSurvivesAFailedIngest(t *testing.T) {
+	ddb, table := newTable(t)
+	s := store.New(ddb, table)
+	ctx := context.Background()
+	v := videoAt("side", at(t, "2026-11-01T10:00:00Z"), 1)
+	if created, err := s.PutVideo(ctx, v); err != nil || !created {
+		t.Fatal(created, err)
+	}
+	// The first delivery stopped here; the redelivery finds it pending.
+	if pending, err := s.CountPending(ctx, "side", v.ID); err != nil || !pending {
+		t.Fatalf("CountPending = %v, %v; want true", pending, err)
+	}
+	if err := s.CountVideo(ctx, v, "Side door"); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := s.CountPending(ctx, "side", v.ID); pending {
+		t.Fatal("still pending after CountVideo")
+	}
+	cam, _ := s.GetCamera(ctx, "side")
+	if cam.ClipCount != 1 || cam.Name != "Side door" {
+		t.Fatalf("camera = %+v", cam)
+	}
+}
