@@ -1,0 +1,232 @@
+// Package access decides what a verified person may do in camvault: their
+// role and the cameras they may see, from static rules (allowed domains,
+// allowed and admin addresses) and dynamic grants.
+//
+// Precedence, first match wins:
+//
+//  1. an address in the admin list: admin over every camera;
+//  2. a grant for the person's address: its role and cameras;
+//  3. a grant for the person's Workspace domain (the hd claim): its role and cameras;
+//  4. an address in the allowed list: viewer over every camera;
+//  5. a Workspace domain (hd) in the allowed list: viewer over every camera;
+//  6. otherwise: denied.
+//
+// The domain is always the hd claim, never the part of the address after @.
+// A grant with a role other than viewer or admin denies (fail closed). When
+// the grant source fails, Decide answers from the static rules if they allow
+// the person (4 and 5) and otherwise returns the error: it never denies, or
+// allows, on a guess.
+package access
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Role is what a person may do with the cameras they can see.
+type Role string
+
+// The roles.
+const (
+	// Viewer may list cameras and clips and play or download clips.
+	Viewer Role = "viewer"
+	// Admin may also delete clips.
+	Admin Role = "admin"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == Viewer || r == Admin }
+
+// Access is what an allowed person may do.
+type Access struct {
+	// Role is the person's role.
+	Role Role
+	// AllCameras is true when the person may see every camera.
+	AllCameras bool
+	// Cameras lists the cameras the person may see when AllCameras is false;
+	// every id is valid (see ValidCameraID), sorted and unique.
+	Cameras []string
+}
+
+// CameraList is the cameras as the authorizer context carries them: "*" for
+// every camera, else the ids joined by commas (empty for none).
+func (a Access) CameraList() string {
+	if a.AllCameras {
+		return "*"
+	}
+	return strings.Join(a.Cameras, ",")
+}
+
+// Grant is a dynamic grant for one address or domain, as stored in the
+// allowlist table.
+type Grant struct {
+	// Subject is the lowercased address or domain the grant is for.
+	Subject string
+	// Role is the granted role, as stored (checked by Decide).
+	Role Role
+	// Cameras restricts the person to these cameras; nil means every camera.
+	Cameras []string
+}
+
+// GrantSource looks grants up by subject (a lowercased address or domain).
+type GrantSource interface {
+	// Grant returns the grant for subject, found reports whether there is one.
+	Grant(ctx context.Context, subject string) (g Grant, found bool, err error)
+}
+
+// Person is the verified identity the rules look at.
+type Person struct {
+	// Email is the verified address, lowercased.
+	Email string
+	// Domain is the Workspace domain (hd claim), lowercased; empty when absent.
+	Domain string
+}
+
+// Rules are the access rules. The zero value denies everyone.
+type Rules struct {
+	domains map[string]bool
+	emails  map[string]bool
+	admins  map[string]bool
+	grants  GrantSource
+	log     *slog.Logger
+}
+
+// ErrNoRule is returned by NewRules when no rule could ever allow anyone.
+var ErrNoRule = errors.New("no allow rule: set ALLOWED_DOMAINS, ALLOWED_EMAILS, ADMIN_EMAILS or ALLOWLIST_TABLE")
+
+// NewRules returns rules for the given domains (matched against hd),
+// viewer addresses, admin addresses and grant source (nil for none). Entries
+// are compared case-insensitively. log receives one line per ignored invalid
+// camera id (nil: slog.Default()).
+func NewRules(domains, emails, admins []string, grants GrantSource, log *slog.Logger) (*Rules, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	r := &Rules{domains: set(domains), emails: set(emails), admins: set(admins), grants: grants, log: log}
+	if len(r.domains) == 0 && len(r.emails) == 0 && len(r.admins) == 0 && grants == nil {
+		return nil, ErrNoRule
+	}
+	return r, nil
+}
+
+func set(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, s := range list {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			m[s] = true
+		}
+	}
+	return m
+}
+
+// Decision is the outcome of Decide.
+type Decision struct {
+	// Allowed reports whether the person may use the API.
+	Allowed bool
+	// Access is what the person may do, when Allowed.
+	Access Access
+	// Reason names the rule that decided, for the log.
+	Reason string
+}
+
+// Decide applies the rules to p (see the package documentation for the
+// precedence). An error means the grant source failed and the static rules
+// did not allow p: the caller must fail closed without caching a decision.
+func (r *Rules) Decide(ctx context.Context, p Person) (Decision, error) {
+	email, domain := strings.ToLower(p.Email), strings.ToLower(p.Domain)
+	if email != "" && r.admins[email] {
+		return Decision{Allowed: true, Access: Access{Role: Admin, AllCameras: true}, Reason: "admin email"}, nil
+	}
+	if r.grants != nil {
+		d, decided, err := r.decideByGrant(ctx, email, domain)
+		if err != nil {
+			if s, ok := r.static(email, domain); ok {
+				s.Reason += " (grants unavailable)"
+				return s, nil
+			}
+			return Decision{}, err
+		}
+		if decided {
+			return d, nil
+		}
+	}
+	if d, ok := r.static(email, domain); ok {
+		return d, nil
+	}
+	if domain == "" {
+		return Decision{Reason: "no hd claim and address not allowed"}, nil
+	}
+	return Decision{Reason: "domain and address not allowed"}, nil
+}
+
+func (r *Rules) static(email, domain string) (Decision, bool) {
+	all := Access{Role: Viewer, AllCameras: true}
+	if email != "" && r.emails[email] {
+		return Decision{Allowed: true, Access: all, Reason: "allowed email"}, true
+	}
+	if domain != "" && r.domains[domain] {
+		return Decision{Allowed: true, Access: all, Reason: "allowed domain"}, true
+	}
+	return Decision{}, false
+}
+
+func (r *Rules) decideByGrant(ctx context.Context, email, domain string) (Decision, bool, error) {
+	kinds := []struct{ subject, kind string }{{email, "email"}, {domain, "domain"}}
+	for _, k := range kinds {
+		if k.subject == "" {
+			continue
+		}
+		g, found, err := r.grants.Grant(ctx, k.subject)
+		if err != nil {
+			return Decision{}, false, fmt.Errorf("look up %s grant: %w", k.kind, err)
+		}
+		if found {
+			return r.fromGrant(g, k.kind), true, nil
+		}
+	}
+	return Decision{}, false, nil
+}
+
+func (r *Rules) fromGrant(g Grant, kind string) Decision {
+	if !g.Role.Valid() {
+		r.log.Warn("grant has an invalid role; denying", "subject", g.Subject, "role", string(g.Role))
+		return Decision{Reason: kind + " grant with invalid role"}
+	}
+	a := Access{Role: g.Role, AllCameras: g.Cameras == nil}
+	if !a.AllCameras {
+		a.Cameras = r.validCameras(g)
+	}
+	return Decision{Allowed: true, Access: a, Reason: kind + " grant"}
+}
+
+func (r *Rules) validCameras(g Grant) []string {
+	ids := make([]string, 0, len(g.Cameras))
+	for _, id := range g.Cameras {
+		if !ValidCameraID(id) {
+			r.log.Warn("grant names an invalid camera id; ignoring it", "subject", g.Subject, "camera", truncate(id, 80))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+var cameraID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// ValidCameraID reports whether id is a camera id: 1 to 63 characters of
+// lowercase letters, digits and hyphens, not starting with a hyphen. Only
+// such ids ever reach a policy resource.
+func ValidCameraID(id string) bool { return cameraID.MatchString(id) }
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,243 @@
+// Package authorizer is camvault's API Gateway TOKEN authorizer: it verifies
+// Google ID tokens locally (RS256 against Google's published keys, audience,
+// issuer, expiry, verified address), decides who may do what from static
+// rules and dynamic grants, and answers API Gateway with an IAM policy.
+//
+//	cfg, err := authorizer.ConfigFromEnv(os.LookupEnv)
+//	a, err := authorizer.New(ctx, cfg)
+//	lambda.Start(a.Handle)
+//
+// Authorize is the core entry, free of API Gateway; Handle adapts it.
+package authorizer
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+
+	"github.com/camvault/camvault/authorizer/access"
+	"github.com/camvault/camvault/authorizer/grants"
+	"github.com/camvault/camvault/authorizer/jwks"
+)
+
+// maxHeaderBytes bounds the Authorization header looked at (Google's ID
+// tokens are about 1.2 KB).
+const maxHeaderBytes = 8<<10 + len("Bearer ")
+
+// Authorizer verifies tokens and decides access. Build it with New; it is
+// safe for concurrent use.
+type Authorizer struct {
+	cfg      Config
+	verifier *oidc.IDTokenVerifier
+	rules    *access.Rules
+	log      *slog.Logger
+}
+
+// Identity is the verified person behind a token.
+type Identity struct {
+	// Subject is Google's stable user id (sub).
+	Subject string
+	// Email is the verified address, lowercased.
+	Email string
+	// Domain is the Workspace domain (hd), lowercased; empty for consumer accounts.
+	Domain string
+	// Name is the display name, when the token has one.
+	Name string
+	// Picture is the profile picture URL, when the token has one.
+	Picture string
+}
+
+// Decision is an allowed person and what they may do.
+type Decision struct {
+	// Identity is who the token is for.
+	Identity Identity
+	// Access is what they may do.
+	Access access.Access
+	// Reason names the rule that allowed them.
+	Reason string
+}
+
+// New checks cfg, builds the Authorizer and pre-warms the key set with ctx
+// (which must outlive nothing: fetches run on their own context). A failed
+// pre-warm is logged, not returned: the first tokens then trigger a fetch,
+// rate-limited like any other, so a cold start during a key server outage
+// answers 401 and recovers by itself instead of failing every init.
+func New(ctx context.Context, cfg Config) (*Authorizer, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	var source access.GrantSource
+	if cfg.AllowlistTable != "" {
+		store, err := grants.NewStore(cfg.DynamoDB, cfg.AllowlistTable, grants.WithTTL(cfg.GrantCacheTTL), grants.WithClock(cfg.Now))
+		if err != nil {
+			return nil, fmt.Errorf("authorizer config: %w", err)
+		}
+		source = store
+	}
+	rules, err := access.NewRules(cfg.AllowedDomains, cfg.AllowedEmails, cfg.AdminEmails, source, log)
+	if err != nil {
+		return nil, fmt.Errorf("authorizer config: %w", err)
+	}
+	keySet := cfg.KeySet
+	if keySet == nil {
+		ks := jwks.New(cfg.JWKSURL,
+			jwks.WithHTTPClient(cfg.HTTPClient),
+			jwks.WithClock(cfg.Now),
+			jwks.WithMinRefreshInterval(cfg.KeyRefreshInterval))
+		if err := ks.Refresh(ctx); err != nil {
+			log.Warn("signing keys not pre-warmed; will retry on demand", "error", err.Error())
+		}
+		keySet = ks
+	}
+	verifier := oidc.NewVerifier(cfg.Issuer, keySet, &oidc.Config{
+		SupportedSigningAlgs: []string{oidc.RS256},
+		// Checked below, with several client ids, both Google issuer
+		// spellings and a clock skew.
+		SkipClientIDCheck: true,
+		SkipIssuerCheck:   true,
+		SkipExpiryCheck:   true,
+	})
+	return &Authorizer{cfg: cfg, verifier: verifier, rules: rules, log: log}, nil
+}
+
+// TokenFromHeader returns the token of an Authorization header value:
+// "Bearer <token>" with any case of the scheme, or a bare token. It refuses
+// empty, oversized and obviously malformed values before any cryptography.
+func TokenFromHeader(header string) (string, error) {
+	if header == "" {
+		return "", &TokenError{Kind: ErrNoToken}
+	}
+	if len(header) > maxHeaderBytes {
+		return "", &TokenError{Kind: ErrMalformedToken, Detail: "header too long"}
+	}
+	token := strings.TrimSpace(header)
+	if scheme, rest, ok := strings.Cut(token, " "); ok {
+		if !strings.EqualFold(scheme, "bearer") {
+			return "", &TokenError{Kind: ErrMalformedToken, Detail: "scheme is not bearer"}
+		}
+		token = strings.TrimLeft(rest, " ")
+	}
+	if token == "" {
+		return "", &TokenError{Kind: ErrNoToken}
+	}
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return "", &TokenError{Kind: ErrMalformedToken, Detail: "character outside base64url"}
+		}
+	}
+	if strings.Count(token, ".") != 2 {
+		return "", &TokenError{Kind: ErrMalformedToken, Detail: "not three parts"}
+	}
+	return token, nil
+}
+
+// claims are the ID token claims read beyond what go-oidc parses.
+type claims struct {
+	Email         string       `json:"email"`
+	EmailVerified verifiedFlag `json:"email_verified"`
+	HostedDomain  string       `json:"hd"`
+	NotBefore     *float64     `json:"nbf"`
+	Name          string       `json:"name"`
+	Picture       string       `json:"picture"`
+}
+
+// verifiedFlag is true only for JSON true or the string "true" (Google has
+// sent both).
+type verifiedFlag bool
+
+// UnmarshalJSON reads true or "true" as true and anything else as false.
+func (f *verifiedFlag) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	*f = s == "true" || s == `"true"`
+	return nil
+}
+
+// Verify checks the token (an Authorization header value or a bare token)
+// and returns who it is for. Any failure is a *TokenError.
+func (a *Authorizer) Verify(ctx context.Context, header string) (Identity, error) {
+	token, err := TokenFromHeader(header)
+	if err != nil {
+		return Identity{}, err
+	}
+	if _, err := jwks.ParseHeader(token); err != nil {
+		return Identity{}, &TokenError{Kind: ErrMalformedToken, Detail: err.Error()}
+	}
+	t, err := a.verifier.Verify(ctx, token)
+	if err != nil {
+		return Identity{}, &TokenError{Kind: ErrBadSignature, Detail: err.Error()}
+	}
+	if !a.issuerOK(t.Issuer) {
+		return Identity{}, &TokenError{Kind: ErrWrongIssuer, Detail: fmt.Sprintf("%.100q", t.Issuer)}
+	}
+	if !slices.ContainsFunc(t.Audience, func(aud string) bool { return slices.Contains(a.cfg.ClientIDs, aud) }) {
+		return Identity{}, &TokenError{Kind: ErrWrongAudience}
+	}
+	now, skew := a.cfg.Now(), a.cfg.ClockSkew
+	if t.Expiry.IsZero() {
+		return Identity{}, &TokenError{Kind: ErrMissingClaims, Detail: "no exp"}
+	}
+	if now.After(t.Expiry.Add(skew)) {
+		return Identity{}, &TokenError{Kind: ErrExpired}
+	}
+	if !t.IssuedAt.IsZero() && t.IssuedAt.After(now.Add(skew)) {
+		return Identity{}, &TokenError{Kind: ErrNotYetValid, Detail: "iat in the future"}
+	}
+	var c claims
+	if err := t.Claims(&c); err != nil {
+		return Identity{}, &TokenError{Kind: ErrMalformedToken, Detail: "claims json"}
+	}
+	if c.NotBefore != nil && time.Unix(int64(*c.NotBefore), 0).After(now.Add(skew)) {
+		return Identity{}, &TokenError{Kind: ErrNotYetValid, Detail: "nbf in the future"}
+	}
+	if t.Subject == "" || c.Email == "" {
+		return Identity{}, &TokenError{Kind: ErrMissingClaims, Detail: "no sub or email"}
+	}
+	if !c.EmailVerified {
+		return Identity{}, &TokenError{Kind: ErrEmailNotVerified}
+	}
+	return Identity{
+		Subject: t.Subject,
+		Email:   strings.ToLower(c.Email),
+		Domain:  strings.ToLower(c.HostedDomain),
+		Name:    c.Name,
+		Picture: c.Picture,
+	}, nil
+}
+
+func (a *Authorizer) issuerOK(iss string) bool {
+	if isGoogle(a.cfg.Issuer) {
+		return isGoogle(iss)
+	}
+	return iss == a.cfg.Issuer
+}
+
+// Authorize verifies the token (an Authorization header value or a bare
+// token) and decides what its person may do. Errors: *TokenError for a
+// missing or invalid token, *DeniedError for a valid token of someone not
+// allowed, anything else when no decision could be made (the grants table
+// failed) — the caller must then fail closed without caching.
+func (a *Authorizer) Authorize(ctx context.Context, token string) (Decision, error) {
+	id, err := a.Verify(ctx, token)
+	if err != nil {
+		return Decision{}, err
+	}
+	d, err := a.rules.Decide(ctx, access.Person{Email: id.Email, Domain: id.Domain})
+	if err != nil {
+		return Decision{Identity: id}, fmt.Errorf("authorize %s: %w", id.Subject, err)
+	}
+	if !d.Allowed {
+		return Decision{Identity: id}, &DeniedError{Identity: id, Reason: d.Reason}
+	}
+	return Decision{Identity: id, Access: d.Access, Reason: d.Reason}, nil
+}

@@ -1,0 +1,452 @@
+// Package jwks provides a cached, rate-limited JSON Web Key Set for verifying
+// RS256 JSON Web Tokens: an oidc.KeySet that never turns a storm of tokens
+// with unknown key ids into a storm of requests against the key server.
+package jwks
+
+import (
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults for the options.
+const (
+	// DefaultMinRefreshInterval is the least time between two fetches of the
+	// key set caused by tokens with unknown key ids.
+	DefaultMinRefreshInterval = 30 * time.Second
+	// DefaultFetchTimeout bounds one fetch of the key set.
+	DefaultFetchTimeout = 5 * time.Second
+	// maxJWKSBytes bounds the key set document we are willing to read.
+	maxJWKSBytes = 1 << 20
+	// maxTokenBytes bounds the compact JWS we are willing to look at.
+	maxTokenBytes = 8 << 10
+)
+
+// Errors VerifySignature returns (wrapped with detail).
+var (
+	// ErrMalformed means the token is not a compact JWS we can read.
+	ErrMalformed = errors.New("malformed jws")
+	// ErrAlgorithm means the token is not signed with RS256.
+	ErrAlgorithm = errors.New("signing algorithm not allowed")
+	// ErrUnknownKey means no published key has the token's key id.
+	ErrUnknownKey = errors.New("unknown signing key")
+	// ErrSignature means the signature does not verify under the published key.
+	ErrSignature = errors.New("bad signature")
+	// ErrNoKeys means no key set has ever been fetched successfully.
+	ErrNoKeys = errors.New("no signing keys available")
+)
+
+// KeySet is a remote JSON Web Key Set of RSA keys. It keeps the last good set
+// in memory, refetches it when a token names an unknown key id (at most once
+// per MinRefreshInterval, all concurrent callers sharing one fetch), keeps the
+// last good keys when a fetch fails, and fetches with a context of its own so
+// that a cancelled request never cancels a fetch other callers wait for.
+// A Cache-Control max-age on the key set response is used as a hint to
+// refresh in the background once it has passed. A KeySet is safe for
+// concurrent use.
+type KeySet struct {
+	url          string
+	client       *http.Client
+	now          func() time.Time
+	minRefresh   time.Duration
+	fetchTimeout time.Duration
+
+	keys atomic.Pointer[snapshot]
+
+	mu          sync.Mutex
+	lastAttempt time.Time // start of the last fetch, zero before the first
+	inflight    *fetch
+}
+
+// snapshot is one immutable, parsed key set.
+type snapshot struct {
+	byID       map[string]*rsa.PublicKey
+	all        []*rsa.PublicKey
+	freshUntil time.Time // zero: no max-age hint
+}
+
+// fetch is one fetch of the key set that several callers may wait for.
+type fetch struct {
+	done chan struct{}
+	err  error
+}
+
+// Option configures a KeySet.
+type Option func(*KeySet)
+
+// WithHTTPClient sets the client used to fetch the key set (default: a client
+// with no timeout of its own; each fetch is bounded by the fetch timeout).
+func WithHTTPClient(c *http.Client) Option {
+	return func(k *KeySet) {
+		if c != nil {
+			k.client = c
+		}
+	}
+}
+
+// WithClock sets the clock used for the refresh rate limit and max-age.
+func WithClock(now func() time.Time) Option {
+	return func(k *KeySet) {
+		if now != nil {
+			k.now = now
+		}
+	}
+}
+
+// WithMinRefreshInterval sets the least time between two fetches caused by
+// unknown key ids or an expired max-age (default DefaultMinRefreshInterval).
+func WithMinRefreshInterval(d time.Duration) Option {
+	return func(k *KeySet) {
+		if d > 0 {
+			k.minRefresh = d
+		}
+	}
+}
+
+// WithFetchTimeout bounds one fetch (default DefaultFetchTimeout).
+func WithFetchTimeout(d time.Duration) Option {
+	return func(k *KeySet) {
+		if d > 0 {
+			k.fetchTimeout = d
+		}
+	}
+}
+
+// New returns a KeySet for the JWKS document at url. It fetches nothing yet:
+// call Refresh to pre-warm it.
+func New(url string, opts ...Option) *KeySet {
+	k := &KeySet{
+		url:          url,
+		client:       &http.Client{},
+		now:          time.Now,
+		minRefresh:   DefaultMinRefreshInterval,
+		fetchTimeout: DefaultFetchTimeout,
+	}
+	for _, o := range opts {
+		o(k)
+	}
+	k.keys.Store(&snapshot{})
+	return k
+}
+
+// Refresh fetches the key set now, whatever the rate limit says (or joins a
+// fetch already running), and waits for it or for ctx. It is meant for the
+// pre-warm at start; a failed fetch keeps the last good keys.
+func (k *KeySet) Refresh(ctx context.Context) error {
+	k.mu.Lock()
+	f := k.inflight
+	if f == nil {
+		f = k.startLocked()
+	}
+	k.mu.Unlock()
+	return wait(ctx, f)
+}
+
+// VerifySignature verifies a compact RS256 JWS against the key set and
+// returns its payload. It implements oidc.KeySet.
+func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
+	tok, err := parseCompact(jwt)
+	if err != nil {
+		return nil, err
+	}
+	s := k.keys.Load()
+	if !s.freshUntil.IsZero() && k.now().After(s.freshUntil) {
+		k.refreshInBackground()
+	}
+	if tok.kid == "" {
+		// No key id: try every key we know, never a fetch.
+		for _, pub := range s.all {
+			if tok.verify(pub) == nil {
+				return tok.payload()
+			}
+		}
+		if len(s.all) == 0 {
+			return nil, ErrNoKeys
+		}
+		return nil, ErrSignature
+	}
+	pub, ok := s.byID[tok.kid]
+	if !ok {
+		if err := k.refreshForUnknownKey(ctx); err != nil {
+			return nil, err
+		}
+		if pub, ok = k.keys.Load().byID[tok.kid]; !ok {
+			return nil, ErrUnknownKey
+		}
+	}
+	if err := tok.verify(pub); err != nil {
+		return nil, err
+	}
+	return tok.payload()
+}
+
+// refreshForUnknownKey joins a running fetch, or starts one if the rate
+// limit allows, and waits for it; otherwise it refuses at once.
+func (k *KeySet) refreshForUnknownKey(ctx context.Context) error {
+	k.mu.Lock()
+	f := k.inflight
+	if f == nil {
+		if !k.lastAttempt.IsZero() && k.now().Sub(k.lastAttempt) < k.minRefresh {
+			k.mu.Unlock()
+			return ErrUnknownKey
+		}
+		f = k.startLocked()
+	}
+	k.mu.Unlock()
+	if err := wait(ctx, f); err != nil {
+		return fmt.Errorf("%w (refetch failed: %v)", ErrUnknownKey, err)
+	}
+	return nil
+}
+
+// refreshInBackground starts a fetch without waiting for it, if none runs
+// and the rate limit allows.
+func (k *KeySet) refreshInBackground() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.inflight == nil && k.now().Sub(k.lastAttempt) >= k.minRefresh {
+		k.startLocked()
+	}
+}
+
+// startLocked starts a fetch; k.mu must be held.
+func (k *KeySet) startLocked() *fetch {
+	f := &fetch{done: make(chan struct{})}
+	k.inflight = f
+	k.lastAttempt = k.now()
+	go func() {
+		// Not the caller's context: a cancelled invocation must not fail a
+		// fetch that other callers, and the cache, depend on.
+		ctx, cancel := context.WithTimeout(context.Background(), k.fetchTimeout)
+		defer cancel()
+		s, err := k.fetch(ctx)
+		if err == nil {
+			k.keys.Store(s)
+		}
+		k.mu.Lock()
+		f.err = err
+		k.inflight = nil
+		k.mu.Unlock()
+		close(f.done)
+	}()
+	return f
+}
+
+func wait(ctx context.Context, f *fetch) error {
+	select {
+	case <-f.done:
+		return f.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// fetch downloads and parses the key set.
+func (k *KeySet) fetch(ctx context.Context) (*snapshot, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, k.url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("jwks request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := k.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("jwks fetch: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("jwks fetch: status %d", resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("jwks read: %w", err)
+	}
+	if len(body) > maxJWKSBytes {
+		return nil, errors.New("jwks read: document too large")
+	}
+	s, err := parseSet(body)
+	if err != nil {
+		return nil, err
+	}
+	if age, ok := maxAge(resp.Header.Get("Cache-Control")); ok {
+		s.freshUntil = k.now().Add(age)
+	}
+	return s, nil
+}
+
+// parseSet parses a JWKS document into its usable keys: RSA keys of at least
+// 2048 bits meant for signatures (use "sig" or unset, alg "RS256" or unset)
+// and with a key id. Other keys are skipped; a document with no usable key is
+// an error.
+func parseSet(doc []byte) (*snapshot, error) {
+	var set struct {
+		Keys []struct {
+			Kty string `json:"kty"`
+			Kid string `json:"kid"`
+			Use string `json:"use"`
+			Alg string `json:"alg"`
+			N   string `json:"n"`
+			E   string `json:"e"`
+		} `json:"keys"`
+	}
+	if err := json.Unmarshal(doc, &set); err != nil {
+		return nil, fmt.Errorf("jwks parse: %w", err)
+	}
+	s := &snapshot{byID: make(map[string]*rsa.PublicKey, len(set.Keys))}
+	for _, key := range set.Keys {
+		if key.Kty != "RSA" || key.Kid == "" || (key.Use != "" && key.Use != "sig") || (key.Alg != "" && key.Alg != "RS256") {
+			continue
+		}
+		pub, err := rsaKey(key.N, key.E)
+		if err != nil {
+			continue
+		}
+		if _, dup := s.byID[key.Kid]; dup {
+			continue
+		}
+		s.byID[key.Kid] = pub
+		s.all = append(s.all, pub)
+	}
+	if len(s.all) == 0 {
+		return nil, errors.New("jwks parse: no usable RS256 key")
+	}
+	return s, nil
+}
+
+func rsaKey(n64, e64 string) (*rsa.PublicKey, error) {
+	nb, err := base64.RawURLEncoding.DecodeString(n64)
+	if err != nil {
+		return nil, err
+	}
+	eb, err := base64.RawURLEncoding.DecodeString(e64)
+	if err != nil || len(eb) == 0 || len(eb) > 4 {
+		return nil, errors.New("bad exponent")
+	}
+	e := 0
+	for _, b := range eb {
+		e = e<<8 | int(b)
+	}
+	n := new(big.Int).SetBytes(nb)
+	if n.BitLen() < 2048 || n.BitLen() > 8192 || e < 3 || e%2 == 0 {
+		return nil, errors.New("unacceptable rsa key")
+	}
+	return &rsa.PublicKey{N: n, E: e}, nil
+}
+
+// maxAge reads max-age from a Cache-Control header.
+func maxAge(cc string) (time.Duration, bool) {
+	for _, part := range strings.Split(cc, ",") {
+		name, value, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || !strings.EqualFold(name, "max-age") {
+			continue
+		}
+		secs, err := strconv.ParseInt(strings.Trim(value, `"`), 10, 64)
+		if err != nil || secs < 0 {
+			return 0, false
+		}
+		return time.Duration(min(secs, int64(7*24*time.Hour/time.Second))) * time.Second, true
+	}
+	return 0, false
+}
+
+// compact is a compact JWS split into its parts.
+type compact struct {
+	signingInput string // header.payload, as received
+	payload64    string
+	sig          []byte
+	kid          string
+}
+
+// strictB64 rejects non-canonical encodings, so one signature has one spelling.
+var strictB64 = base64.RawURLEncoding.Strict()
+
+// Header is the part of a JWS protected header that we read.
+type Header struct {
+	// Alg is the signing algorithm.
+	Alg string `json:"alg"`
+	// Kid is the key id.
+	Kid string `json:"kid"`
+	// Crit lists extensions the verifier must understand; we understand none.
+	Crit []string `json:"crit"`
+}
+
+// ParseHeader checks that token is a compact JWS of three base64url parts,
+// no larger than 8 KiB, and returns its decoded protected header. It does no
+// cryptography, so garbage is refused cheaply.
+func ParseHeader(token string) (Header, error) {
+	var h Header
+	if len(token) == 0 || len(token) > maxTokenBytes {
+		return h, fmt.Errorf("%w: bad length", ErrMalformed)
+	}
+	h64, rest, ok := strings.Cut(token, ".")
+	if !ok {
+		return h, fmt.Errorf("%w: not three parts", ErrMalformed)
+	}
+	p64, s64, ok := strings.Cut(rest, ".")
+	if !ok || strings.Contains(s64, ".") || h64 == "" || p64 == "" || s64 == "" {
+		return h, fmt.Errorf("%w: not three parts", ErrMalformed)
+	}
+	hb, err := strictB64.DecodeString(h64)
+	if err != nil {
+		return h, fmt.Errorf("%w: header encoding", ErrMalformed)
+	}
+	if err := json.Unmarshal(hb, &h); err != nil {
+		return h, fmt.Errorf("%w: header json", ErrMalformed)
+	}
+	if h.Alg != "RS256" {
+		return h, fmt.Errorf("%w: %q", ErrAlgorithm, truncate(h.Alg, 16))
+	}
+	if len(h.Crit) > 0 {
+		return h, fmt.Errorf("%w: crit header", ErrMalformed)
+	}
+	return h, nil
+}
+
+func parseCompact(token string) (compact, error) {
+	h, err := ParseHeader(token)
+	if err != nil {
+		return compact{}, err
+	}
+	dot2 := strings.LastIndexByte(token, '.')
+	dot1 := strings.IndexByte(token, '.')
+	sig, err := strictB64.DecodeString(token[dot2+1:])
+	if err != nil {
+		return compact{}, fmt.Errorf("%w: signature encoding", ErrMalformed)
+	}
+	return compact{signingInput: token[:dot2], payload64: token[dot1+1 : dot2], sig: sig, kid: h.Kid}, nil
+}
+
+func (c compact) verify(pub *rsa.PublicKey) error {
+	digest := sha256.Sum256([]byte(c.signingInput))
+	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], c.sig); err != nil {
+		return ErrSignature
+	}
+	return nil
+}
+
+func (c compact) payload() ([]byte, error) {
+	p, err := strictB64.DecodeString(c.payload64)
+	if err != nil {
+		return nil, fmt.Errorf("%w: payload encoding", ErrMalformed)
+	}
+	return p, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

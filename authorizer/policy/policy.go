@@ -1,0 +1,105 @@
+// Package policy builds the IAM policies camvault's authorizer returns to API
+// Gateway. An Allow covers every method and path the person's role may use in
+// the API and stage of the incoming method ARN (API Gateway caches the policy
+// per token, so it must not be scoped to the one method that was called), and
+// never has a wildcard in the API or stage segment.
+package policy
+
+import (
+	"errors"
+	"regexp"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/camvault/camvault/authorizer/access"
+)
+
+// Version is the IAM policy language version.
+const Version = "2012-10-17"
+
+// Action is the only action an authorizer policy grants or denies.
+const Action = "execute-api:Invoke"
+
+// ErrMalformedARN is returned for a method ARN that is not
+// arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path}.
+var ErrMalformedARN = errors.New("malformed method arn")
+
+// MethodARN is the API Gateway method ARN an authorizer is called with,
+// reduced to the parts a policy needs.
+type MethodARN struct {
+	// Partition is aws, aws-cn or aws-us-gov.
+	Partition string
+	// Region is the API's region.
+	Region string
+	// Account is the API's 12-digit account id.
+	Account string
+	// APIID is the REST API id.
+	APIID string
+	// Stage is the stage name.
+	Stage string
+}
+
+var arnPattern = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):execute-api:([a-z0-9-]{1,32}):([0-9]{12}):([A-Za-z0-9]{1,64})/([A-Za-z0-9_-]{1,128})/(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|\*)/[!-~]{0,2048}$`)
+
+// ParseMethodARN parses an incoming method ARN. It refuses wildcards in the
+// API and stage segments (the API Gateway console's test invoke sends "*" as
+// the stage) and anything else that is not a plain method ARN.
+func ParseMethodARN(s string) (MethodARN, error) {
+	m := arnPattern.FindStringSubmatch(s)
+	if m == nil {
+		return MethodARN{}, ErrMalformedARN
+	}
+	return MethodARN{Partition: m[1], Region: m[2], Account: m[3], APIID: m[4], Stage: m[5]}, nil
+}
+
+// Resource returns the ARN of method and path (no leading slash) in this API
+// and stage.
+func (a MethodARN) Resource(method, path string) string {
+	return "arn:" + a.Partition + ":execute-api:" + a.Region + ":" + a.Account + ":" + a.APIID + "/" + a.Stage + "/" + method + "/" + path
+}
+
+// Resources lists what access may call in this API and stage:
+//   - every camera: GET on every path, and for admins DELETE on every clip;
+//   - some cameras: GET me, cameras and videos, and per camera its clip list
+//     and clips (and for admins DELETE on its clips).
+func (a MethodARN) Resources(acc access.Access) []string {
+	if acc.AllCameras {
+		r := []string{a.Resource("GET", "*")}
+		if acc.Role == access.Admin {
+			r = append(r, a.Resource("DELETE", "cameras/*/videos/*"))
+		}
+		return r
+	}
+	r := []string{a.Resource("GET", "me"), a.Resource("GET", "cameras"), a.Resource("GET", "videos")}
+	for _, id := range acc.Cameras {
+		if !access.ValidCameraID(id) {
+			continue // never a wildcard or a path from an unchecked id
+		}
+		r = append(r, a.Resource("GET", "cameras/"+id+"/videos"), a.Resource("GET", "cameras/"+id+"/videos/*"))
+		if acc.Role == access.Admin {
+			r = append(r, a.Resource("DELETE", "cameras/"+id+"/videos/*"))
+		}
+	}
+	return r
+}
+
+// Allow returns a policy allowing what acc may call in this API and stage.
+func (a MethodARN) Allow(acc access.Access) events.APIGatewayCustomAuthorizerPolicy {
+	return document("Allow", a.Resources(acc))
+}
+
+// Deny returns a policy denying every method and path of this API and stage.
+func (a MethodARN) Deny() events.APIGatewayCustomAuthorizerPolicy {
+	return document("Deny", []string{a.Resource("*", "*")})
+}
+
+func document(effect string, resources []string) events.APIGatewayCustomAuthorizerPolicy {
+	return events.APIGatewayCustomAuthorizerPolicy{
+		Version: Version,
+		Statement: []events.IAMPolicyStatement{{
+			Action:   []string{Action},
+			Effect:   effect,
+			Resource: resources,
+		}},
+	}
+}
