@@ -1,0 +1,206 @@
+// The app's top: config, sign-in state and the expiry timer. Everything below
+// gets an Api bound to the current token and a way to report "signed out".
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { Api, ApiError, asApiError } from '../api';
+import { beginDevSignIn, completeDevSignIn, forgetGoogleAccount } from '../auth';
+import { type Config, loadConfig } from '../config';
+import type { Me } from '../model';
+import { clearSession, loadSession, msUntilExpiry, saveSession, type Session, TokenError } from '../session';
+import { Forbidden } from './Forbidden';
+import { SignIn } from './SignIn';
+import { Vault } from './Vault';
+
+/** Why the sign-in screen is showing. */
+export type SignedOutReason = 'start' | 'expired' | 'unauthorized' | 'signedOut' | 'error';
+
+type Phase =
+  | { kind: 'booting' }
+  | { kind: 'fatal'; message: string }
+  | { kind: 'signedOut'; reason: SignedOutReason; message?: string }
+  | { kind: 'checking'; session: Session }
+  | { kind: 'forbidden'; session: Session }
+  | { kind: 'signedIn'; session: Session; me: Me };
+
+export function App() {
+  const [config, setConfig] = useState<Config | null>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'booting' });
+  const session = useRef<Session | null>(null);
+
+  const [api, setApi] = useState<Api | null>(null);
+  const tokenNow = useCallback(() => {
+    const s = session.current;
+    return s && msUntilExpiry(s, Date.now()) > 0 ? s.token : null;
+  }, []);
+
+  const signOut = useCallback((reason: SignedOutReason, message?: string) => {
+    session.current = null;
+    clearSession(sessionStorage);
+    if (reason === 'signedOut') forgetGoogleAccount();
+    setPhase(message ? { kind: 'signedOut', reason, message } : { kind: 'signedOut', reason });
+  }, []);
+
+  /** Asks the API who this is: signed in, not allowed, or signed out. */
+  const check = useCallback(
+    async (s: Session, a: Api) => {
+      session.current = s;
+      setPhase({ kind: 'checking', session: s });
+      try {
+        const me = await a.me();
+        if (session.current === s) setPhase({ kind: 'signedIn', session: s, me });
+      } catch (e) {
+        if (session.current !== s) return;
+        const err = asApiError(e);
+        if (err.kind === 'forbidden') setPhase({ kind: 'forbidden', session: s });
+        else if (err.kind === 'unauthorized') signOut('unauthorized');
+        else {
+          session.current = null;
+          setPhase({ kind: 'signedOut', reason: 'error', message: `${err.message} Try signing in again in a moment.` });
+        }
+      }
+    },
+    [signOut],
+  );
+
+  // Boot: config, an issuer redirect in the hash, or a stored session.
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      let cfg: Config;
+      try {
+        cfg = await loadConfig();
+      } catch (e) {
+        setPhase({ kind: 'fatal', message: e instanceof Error ? e.message : 'could not load config.json' });
+        return;
+      }
+      if (cancelled) return;
+      const a = new Api({ baseUrl: cfg.apiUrl, token: tokenNow });
+      setConfig(cfg);
+      setApi(a);
+      const cb = cfg.auth === 'dev' ? completeDevSignIn(location.hash, sessionStorage) : null;
+      if (cb) {
+        // Take the token out of the address bar and history; go back to where the person was.
+        history.replaceState(null, '', cb.returnTo || '#/');
+        dispatchEvent(new HashChangeEvent('hashchange'));
+        if (cb.kind === 'error') {
+          setPhase({ kind: 'signedOut', reason: 'error', message: cb.message });
+          return;
+        }
+        try {
+          await check(saveSession(sessionStorage, cb.token, Date.now()), a);
+        } catch (e) {
+          const msg = e instanceof TokenError ? 'The sign-in answer held no usable token.' : 'Sign-in failed.';
+          setPhase({ kind: 'signedOut', reason: 'error', message: `${msg} Please sign in again.` });
+        }
+        return;
+      }
+      const s = loadSession(sessionStorage, Date.now());
+      if (s) await check(s, a);
+      else setPhase({ kind: 'signedOut', reason: 'start' });
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [check, tokenNow]);
+
+  // Sign out a little before the token expires, keeping the route.
+  const current = phase.kind === 'signedIn' || phase.kind === 'forbidden' || phase.kind === 'checking' ? phase.session : null;
+  useEffect(() => {
+    if (!current) return;
+    const fire = () => {
+      if (session.current === current) signOut('expired');
+    };
+    const id = setTimeout(fire, msUntilExpiry(current, Date.now()));
+    // Timers stall while a laptop sleeps: check again when the tab comes back.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible' && msUntilExpiry(current, Date.now()) === 0) fire();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      clearTimeout(id);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [current, signOut]);
+
+  const onToken = useCallback(
+    (token: string) => {
+      if (!api) return;
+      try {
+        void check(saveSession(sessionStorage, token, Date.now()), api);
+      } catch {
+        setPhase({ kind: 'signedOut', reason: 'error', message: 'That sign-in gave no usable token. Please try again.' });
+      }
+    },
+    [api, check],
+  );
+
+  const switchAccount = useCallback(() => {
+    session.current = null;
+    clearSession(sessionStorage);
+    forgetGoogleAccount();
+    if (config?.auth === 'dev') location.assign(beginDevSignIn(config, location, sessionStorage));
+    else setPhase({ kind: 'signedOut', reason: 'start' });
+  }, [config]);
+
+  /** Any API failure below: a 401 ends the session, keeping the route. */
+  const onApiError = useCallback(
+    (e: ApiError) => {
+      if (e.kind === 'unauthorized') signOut(session.current && msUntilExpiry(session.current, Date.now()) === 0 ? 'expired' : 'unauthorized');
+    },
+    [signOut],
+  );
+
+  switch (phase.kind) {
+    case 'booting':
+      return <Splash text="Starting…" />;
+    case 'checking':
+      return <Splash text="Signing you in…" />;
+    case 'fatal':
+      return (
+        <main class="center-screen">
+          <div class="panel" role="alert">
+            <h1>camvault cannot start</h1>
+            <p>{phase.message}. The site may be misconfigured; tell whoever runs it, or reload the page to try again.</p>
+          </div>
+        </main>
+      );
+    case 'signedOut':
+      return config ? <SignIn config={config} reason={phase.reason} message={phase.message} onToken={onToken} /> : null;
+    case 'forbidden':
+      return <Forbidden email={phase.session.email} onSwitch={switchAccount} onSignOut={() => signOut('signedOut')} />;
+    case 'signedIn':
+      return api && config ? (
+        <Vault
+          api={api}
+          config={config}
+          me={phase.me}
+          session={phase.session}
+          onApiError={onApiError}
+          onSignOut={() => signOut('signedOut')}
+          onSwitchAccount={switchAccount}
+        />
+      ) : null;
+  }
+}
+
+function Splash({ text }: { text: string }) {
+  return (
+    <main class="center-screen" aria-busy="true">
+      <div class="splash">
+        <Logo />
+        <p class="muted">{text}</p>
+      </div>
+    </main>
+  );
+}
+
+export function Logo() {
+  return (
+    <span class="logo" aria-hidden="true">
+      <svg viewBox="0 0 24 24" width="28" height="28">
+        <rect x="2" y="6" width="14" height="12" rx="3" fill="currentColor" />
+        <path d="M16 10.5 22 7v10l-6-3.5z" fill="currentColor" opacity=".7" />
+        <circle cx="6.5" cy="10" r="1.6" fill="#0b0f14" />
+      </svg>
+    </span>
+  );
+}
