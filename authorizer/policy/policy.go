@@ -39,12 +39,18 @@ type MethodARN struct {
 	Stage string
 }
 
-var arnPattern = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):execute-api:([a-z0-9-]{1,32}):([0-9]{12}):([A-Za-z0-9]{1,64})/([A-Za-z0-9_-]{1,128})/(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|\*)/[!-~]{0,2048}$`)
+var arnPattern = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):execute-api:([a-z0-9-]{1,32}):([0-9]{12}):([A-Za-z0-9]{1,64})/([A-Za-z0-9_-]{1,128})/(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|\*)/[!-~]*$`)
+
+// maxARNBytes bounds the method ARN looked at.
+const maxARNBytes = 2048
 
 // ParseMethodARN parses an incoming method ARN. It refuses wildcards in the
 // API and stage segments (the API Gateway console's test invoke sends "*" as
 // the stage) and anything else that is not a plain method ARN.
 func ParseMethodARN(s string) (MethodARN, error) {
+	if len(s) > maxARNBytes {
+		return MethodARN{}, ErrMalformedARN
+	}
 	m := arnPattern.FindStringSubmatch(s)
 	if m == nil {
 		return MethodARN{}, ErrMalformedARN
