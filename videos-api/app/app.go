@@ -1,0 +1,125 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/camvault/camvault/videos-api/cursor"
+	"github.com/camvault/camvault/videos-api/media"
+	"github.com/camvault/camvault/videos-api/routes"
+	"github.com/camvault/camvault/videos-api/store"
+)
+
+// Handler is one API Lambda's entry point.
+type Handler = func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)
+
+// App serves the videos API and ingests clips.
+type App struct {
+	cfg    Config
+	store  *store.Store
+	bucket *media.Bucket
+	cursor *cursor.Codec // nil when no valid cursor key: lists then fail closed
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// New returns the App over the clips table and bucket of cfg, reached
+// through ddb and s3c (signed URLs use s3c's endpoint and addressing).
+// cfg should have passed Validate; a missing cursor key makes the list
+// routes answer 500 rather than serve unsigned cursors.
+func New(cfg Config, ddb *dynamodb.Client, s3c *s3.Client) *App {
+	a := &App{
+		cfg:    cfg,
+		store:  store.New(ddb, cfg.TableName),
+		bucket: media.New(s3c, cfg.BucketName, cfg.URLTTL),
+		now:    cfg.Now,
+		log:    cfg.Logger,
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.cfg.RetentionDays <= 0 {
+		a.cfg.RetentionDays = DefaultRetentionDays
+	}
+	if a.cfg.URLTTL <= 0 {
+		a.cfg.URLTTL = DefaultURLTTL
+		a.bucket = media.New(s3c, cfg.BucketName, a.cfg.URLTTL)
+	}
+	if c, err := cursor.New(cfg.CursorSecret); err == nil {
+		a.cursor = c
+	} else {
+		a.log.Error("no usable cursor key: list routes will fail", "error", err)
+	}
+	return a
+}
+
+// Handlers returns the API's Lambda handlers keyed by function name
+// (routes.FunctionMe, ...). The videos function serves both list routes.
+func (a *App) Handlers() map[string]Handler {
+	return map[string]Handler{
+		routes.FunctionMe:          a.wrap(routes.FunctionMe, routes.Viewer, a.me),
+		routes.FunctionCameras:     a.wrap(routes.FunctionCameras, routes.Viewer, a.cameras),
+		routes.FunctionVideos:      a.wrap(routes.FunctionVideos, routes.Viewer, a.videos),
+		routes.FunctionVideo:       a.wrap(routes.FunctionVideo, routes.Viewer, a.video),
+		routes.FunctionDeleteVideo: a.wrap(routes.FunctionDeleteVideo, routes.Admin, a.deleteVideo),
+	}
+}
+
+// routeHandler serves one route for an admitted caller. It returns an
+// *apiError for answers the client should see; any other error is a
+// storage failure (503).
+type routeHandler func(ctx context.Context, req events.APIGatewayProxyRequest, c Caller) (events.APIGatewayProxyResponse, error)
+
+// wrap checks the caller (fail closed), recovers panics and turns errors
+// into the API's error responses.
+func (a *App) wrap(fn string, least routes.Role, h routeHandler) Handler {
+	return func(ctx context.Context, req events.APIGatewayProxyRequest) (resp events.APIGatewayProxyResponse, err error) {
+		log := a.log.With("function", fn, "method", req.HTTPMethod, "resource", req.Resource, "requestId", req.RequestContext.RequestID)
+		if lc, ok := lambdacontext.FromContext(ctx); ok {
+			log = log.With("awsRequestId", lc.AwsRequestID)
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("panic serving request", "panic", fmt.Sprint(p))
+				resp, err = a.fail(errInternal), nil
+			}
+		}()
+		c, cerr := callerFrom(req)
+		if cerr != nil {
+			log.Warn("refused: bad authorizer context", "error", cerr)
+			return a.fail(errForbidden), nil
+		}
+		log = log.With("email", c.Email, "role", c.Role)
+		if !(routes.Route{Role: least}).Allows(c.Role) {
+			log.Warn("refused: role")
+			return a.fail(errForbidden), nil
+		}
+		resp, herr := h(ctx, req, c)
+		if herr != nil {
+			var ae *apiError
+			if !errors.As(herr, &ae) {
+				log.Error("storage failure", "error", herr)
+				ae = errUnavailable
+			}
+			resp = a.fail(ae)
+		}
+		level := slog.LevelInfo
+		if resp.StatusCode >= http.StatusInternalServerError {
+			level = slog.LevelError
+		}
+		log.Log(ctx, level, "served", "status", resp.StatusCode)
+		return resp, nil
+	}
+}

@@ -1,0 +1,110 @@
+// Package app is the videos API and the clip ingest: it adapts API Gateway
+// proxy requests and S3 events to the clip domain, the DynamoDB store and
+// the clips bucket.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults of the optional settings.
+const (
+	DefaultRetentionDays = 30
+	DefaultURLTTL        = 15 * time.Minute
+)
+
+// Config is what the videos functions need. ConfigFromEnv fills it from
+// the Lambda environment; Now and Logger are for tests and the local stack.
+type Config struct {
+	// TableName is the clips table (TABLE_NAME).
+	TableName string
+	// BucketName is the clips bucket (BUCKET_NAME).
+	BucketName string
+	// WebOrigin is the web client's origin, sent as
+	// Access-Control-Allow-Origin (WEB_ORIGIN).
+	WebOrigin string
+	// RetentionDays is how long clips are kept (RETENTION_DAYS).
+	RetentionDays int
+	// URLTTL is how long signed URLs stay valid (URL_TTL).
+	URLTTL time.Duration
+	// CursorSecret is the HMAC key of page cursors (CURSOR_SECRET), at
+	// least 16 bytes.
+	CursorSecret []byte
+	// CursorSecretARN names a Secrets Manager secret holding the cursor
+	// key (CURSOR_SECRET_ARN); the Lambda wiring resolves it into
+	// CursorSecret at cold start.
+	CursorSecretARN string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives structured logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// ConfigFromEnv reads the configuration through lookup (os.LookupEnv).
+// TABLE_NAME, BUCKET_NAME, WEB_ORIGIN and one of CURSOR_SECRET or
+// CURSOR_SECRET_ARN are required; every error names its variable.
+func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
+	get := func(name string) string {
+		v, _ := lookup(name)
+		return strings.TrimSpace(v)
+	}
+	cfg := Config{
+		TableName:       get("TABLE_NAME"),
+		BucketName:      get("BUCKET_NAME"),
+		WebOrigin:       get("WEB_ORIGIN"),
+		RetentionDays:   DefaultRetentionDays,
+		URLTTL:          DefaultURLTTL,
+		CursorSecret:    []byte(get("CURSOR_SECRET")),
+		CursorSecretARN: get("CURSOR_SECRET_ARN"),
+	}
+	var errs []error
+	if s := get("RETENTION_DAYS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 3650 {
+			errs = append(errs, fmt.Errorf("RETENTION_DAYS=%q: want whole days from 1 to 3650", s))
+		}
+		cfg.RetentionDays = n
+	}
+	if s := get("URL_TTL"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Minute || d > 12*time.Hour {
+			errs = append(errs, fmt.Errorf("URL_TTL=%q: want a Go duration from 1m to 12h", s))
+		}
+		cfg.URLTTL = d
+	}
+	if len(cfg.CursorSecret) == 0 && cfg.CursorSecretARN == "" {
+		errs = append(errs, errors.New("CURSOR_SECRET or CURSOR_SECRET_ARN is required"))
+	}
+	if err := cfg.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("app: config: %w", errors.Join(errs...))
+	}
+	return cfg, nil
+}
+
+// Validate checks the settings every function needs. The cursor key is
+// checked when it is known (after the secret is resolved).
+func (c Config) Validate() error {
+	var errs []error
+	if c.TableName == "" {
+		errs = append(errs, errors.New("TABLE_NAME is required"))
+	}
+	if c.BucketName == "" {
+		errs = append(errs, errors.New("BUCKET_NAME is required"))
+	}
+	if u, err := url.Parse(c.WebOrigin); c.WebOrigin == "" || err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
+		errs = append(errs, fmt.Errorf("WEB_ORIGIN=%q: want an origin like https://videos.example.com", c.WebOrigin))
+	}
+	if n := len(c.CursorSecret); n > 0 && n < 16 {
+		errs = append(errs, fmt.Errorf("cursor secret of %d bytes: want at least 16", n))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,262 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/store"
+)
+
+// meJSON is GET /me.
+type meJSON struct {
+	Email   string   `json:"email"`
+	Name    string   `json:"name"`
+	Picture string   `json:"picture,omitempty"`
+	Role    string   `json:"role"`
+	Cameras []string `json:"cameras"`
+}
+
+// cameraJSON is a camera in GET /cameras.
+type cameraJSON struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	LastClipAt string `json:"lastClipAt,omitempty"`
+	ClipCount  int64  `json:"clipCount"`
+}
+
+// videoJSON is a clip in the lists.
+type videoJSON struct {
+	ID              string  `json:"id"`
+	CameraID        string  `json:"cameraId"`
+	CapturedAt      string  `json:"capturedAt"`
+	DurationSeconds float64 `json:"durationSeconds,omitempty"`
+	Size            int64   `json:"size"`
+	ContentType     string  `json:"contentType"`
+	HasThumbnail    bool    `json:"hasThumbnail"`
+	ExpiresAt       string  `json:"expiresAt,omitempty"`
+}
+
+// videoDetailJSON is GET /cameras/{cameraId}/videos/{videoId}.
+type videoDetailJSON struct {
+	videoJSON
+	PlayURL      string `json:"playUrl"`
+	DownloadURL  string `json:"downloadUrl"`
+	ThumbnailURL string `json:"thumbnailUrl,omitempty"`
+	URLExpiresAt string `json:"urlExpiresAt"`
+}
+
+// listJSON is every list's envelope.
+type listJSON[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func toVideoJSON(v clip.Video) videoJSON {
+	j := videoJSON{
+		ID: v.ID, CameraID: v.CameraID, CapturedAt: formatTime(v.CapturedAt),
+		DurationSeconds: v.DurationSeconds, Size: v.Size, ContentType: v.ContentType,
+		HasThumbnail: v.ThumbnailKey != "",
+	}
+	if !v.ExpiresAt.IsZero() {
+		j.ExpiresAt = formatTime(v.ExpiresAt)
+	}
+	return j
+}
+
+func (a *App) me(_ context.Context, _ events.APIGatewayProxyRequest, c Caller) (events.APIGatewayProxyResponse, error) {
+	cams := []string{"*"}
+	if !c.Access.All {
+		cams = append([]string{}, c.Access.Cameras...)
+	}
+	return a.json(http.StatusOK, meJSON{Email: c.Email, Name: c.Name, Picture: c.Picture, Role: string(c.Role), Cameras: cams}), nil
+}
+
+func (a *App) cameras(ctx context.Context, _ events.APIGatewayProxyRequest, c Caller) (events.APIGatewayProxyResponse, error) {
+	all, err := a.store.ListCameras(ctx)
+	if err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	out := listJSON[cameraJSON]{Items: []cameraJSON{}}
+	for _, cam := range all {
+		if !c.Access.Allows(cam.ID) {
+			continue
+		}
+		j := cameraJSON{ID: cam.ID, Name: cam.Name, ClipCount: cam.ClipCount}
+		if !cam.LastClipAt.IsZero() {
+			j.LastClipAt = formatTime(cam.LastClipAt)
+		}
+		out.Items = append(out.Items, j)
+	}
+	return a.json(http.StatusOK, out), nil
+}
+
+// videos serves GET /cameras/{cameraId}/videos and GET /videos.
+func (a *App) videos(ctx context.Context, req events.APIGatewayProxyRequest, c Caller) (events.APIGatewayProxyResponse, error) {
+	p, perr := parseListParams(req.QueryStringParameters)
+	if perr != nil {
+		return events.APIGatewayProxyResponse{}, perr
+	}
+	route := "timeline"
+	if _, ok := req.PathParameters["cameraId"]; ok {
+		cam, _, e := pathIDs(req, false)
+		if e != nil {
+			return events.APIGatewayProxyResponse{}, e
+		}
+		route, p.camera = "camera", cam
+	} else if s, ok := req.QueryStringParameters["camera"]; ok {
+		if !clip.ValidCameraID(s) {
+			return events.APIGatewayProxyResponse{}, badParam("camera", "want 1-63 lowercase letters, digits or hyphens")
+		}
+		p.camera = s
+	}
+	if p.camera != "" && !c.Access.Allows(p.camera) {
+		return events.APIGatewayProxyResponse{}, errForbidden
+	}
+	if a.cursor == nil {
+		return events.APIGatewayProxyResponse{}, errInternal
+	}
+	// The cursor is bound to everything that selects the list, and to the
+	// caller's camera set; not to limit, which may change between pages.
+	scope := fmt.Sprintf("%s|%s|%s|%s|%s", route, p.camera, p.fromRaw, p.toRaw, c.scope())
+	q := store.Query{From: p.from, To: p.to, Limit: p.limit}
+	if p.cursor != "" {
+		pos, err := a.cursor.Decode(scope, p.cursor)
+		if err != nil {
+			return events.APIGatewayProxyResponse{}, badParam("cursor", "not issued for this query")
+		}
+		if p.camera != "" && pos.CameraID != p.camera {
+			return events.APIGatewayProxyResponse{}, badParam("cursor", "not issued for this query")
+		}
+		q.After = pos
+	}
+	var page store.Page
+	var err error
+	switch {
+	case p.camera != "":
+		if _, err := a.store.GetCamera(ctx, p.camera); errors.Is(err, store.ErrNotFound) {
+			return events.APIGatewayProxyResponse{}, notFound("camera")
+		} else if err != nil {
+			return events.APIGatewayProxyResponse{}, err
+		}
+		page, err = a.store.CameraVideos(ctx, p.camera, q)
+	case c.Access.All:
+		q.From, q.To = a.timelineWindow(q.From, q.To)
+		page, err = a.store.Timeline(ctx, q)
+	default:
+		page, err = a.store.CamerasVideos(ctx, c.Access.Cameras, q)
+	}
+	if err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	out := listJSON[videoJSON]{Items: make([]videoJSON, 0, len(page.Videos))}
+	for _, v := range page.Videos {
+		out.Items = append(out.Items, toVideoJSON(v))
+	}
+	if page.More {
+		out.NextCursor = a.cursor.Encode(scope, store.PositionOf(page.Videos[len(page.Videos)-1]))
+	}
+	return a.json(http.StatusOK, out), nil
+}
+
+// timelineWindow bounds the days the cross-camera timeline reads. No clip
+// outlives the retention period (TTL), so a window of retention plus two
+// days (TTL deletes may lag) ending at `to` (default: a day from now, for
+// camera clocks running ahead) loses nothing, and caps a page's Queries.
+func (a *App) timelineWindow(from, to time.Time) (time.Time, time.Time) {
+	if to.IsZero() {
+		to = a.now().UTC().Add(24 * time.Hour)
+	}
+	earliest := to.AddDate(0, 0, -(a.cfg.RetentionDays + 2))
+	if from.IsZero() || from.Before(earliest) {
+		from = earliest
+	}
+	return from, to
+}
+
+func (a *App) video(ctx context.Context, req events.APIGatewayProxyRequest, c Caller) (events.APIGatewayProxyResponse, error) {
+	cam, id, e := pathIDs(req, true)
+	if e != nil {
+		return events.APIGatewayProxyResponse{}, e
+	}
+	if !c.Access.Allows(cam) {
+		return events.APIGatewayProxyResponse{}, errForbidden
+	}
+	v, err := a.store.GetVideo(ctx, cam, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return events.APIGatewayProxyResponse{}, notFound("video")
+	}
+	if err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	out := videoDetailJSON{videoJSON: toVideoJSON(v), URLExpiresAt: formatTime(a.now().Add(a.cfg.URLTTL))}
+	if out.PlayURL, err = a.bucket.PlayURL(ctx, v.ObjectKey); err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	if out.DownloadURL, err = a.bucket.DownloadURL(ctx, v.ObjectKey, DownloadName(v)); err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	if v.ThumbnailKey != "" {
+		if out.ThumbnailURL, err = a.bucket.ThumbnailURL(ctx, v.ThumbnailKey); err != nil {
+			return events.APIGatewayProxyResponse{}, err
+		}
+	}
+	return a.json(http.StatusOK, out), nil
+}
+
+// DownloadName is the file name a downloaded clip is saved as:
+// {cameraId}-{capturedAt}.mp4, capture time compact UTC (no colons).
+func DownloadName(v clip.Video) string {
+	return v.CameraID + "-" + v.CapturedAt.UTC().Format("20060102T150405Z") + ".mp4"
+}
+
+// deleteVideo removes the record first, then the objects: a failure in
+// between leaves objects no record points to (invisible, never signed,
+// removed by the bucket's lifecycle rule), never a visible clip whose
+// objects are gone.
+func (a *App) deleteVideo(ctx context.Context, req events.APIGatewayProxyRequest, c Caller) (events.APIGatewayProxyResponse, error) {
+	cam, id, e := pathIDs(req, true)
+	if e != nil {
+		return events.APIGatewayProxyResponse{}, e
+	}
+	if !c.Access.Allows(cam) {
+		return events.APIGatewayProxyResponse{}, errForbidden
+	}
+	v, err := a.store.DeleteVideo(ctx, cam, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return events.APIGatewayProxyResponse{}, notFound("video")
+	}
+	if err != nil && v.ID == "" {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	if err != nil {
+		// The record is gone; only the camera's count or last clip time
+		// could not be updated.
+		a.log.Error("deleted video but not its camera summary", "camera", cam, "video", id, "error", err)
+	}
+	keys := []string{v.ObjectKey, v.ThumbnailKey}
+	if k, perr := clip.ParseObjectKey(v.ObjectKey); perr == nil {
+		keys = append(keys, k.ThumbnailKey) // a thumbnail that arrived but was never linked
+	}
+	if err := a.deleteObjects(ctx, keys); err != nil {
+		a.log.Error("deleted video record but not all its objects; lifecycle will remove them",
+			"camera", cam, "video", id, "keys", strconv.Quote(fmt.Sprint(keys)), "error", err)
+	}
+	return a.noContent(), nil
+}
+
+func (a *App) deleteObjects(ctx context.Context, keys []string) error {
+	err := a.bucket.Delete(ctx, keys...)
+	if err != nil {
+		err = a.bucket.Delete(ctx, keys...)
+	}
+	return err
+}

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/media"
+	"github.com/camvault/camvault/videos-api/store"
+)
+
+// Object metadata a camera may set (x-amz-meta-*).
+const (
+	metaCapturedAt = "captured-at"
+	metaDuration   = "duration-seconds"
+	metaCameraName = "camera-name"
+)
+
+// Ingest records the clips of an S3 ObjectCreated event. Keys outside the
+// clip layout, other buckets and objects deleted since are logged and
+// skipped. It returns an error only for failures worth a retry (storage
+// unavailable); every step is idempotent, so a redelivered event leaves one
+// record and one count increment.
+func (a *App) Ingest(ctx context.Context, ev events.S3Event) error {
+	var errs []error
+	for _, rec := range ev.Records {
+		if err := a.ingestRecord(ctx, rec); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (a *App) ingestRecord(ctx context.Context, rec events.S3EventRecord) error {
+	log := a.log.With("event", rec.EventName, "bucket", rec.S3.Bucket.Name)
+	if !strings.HasPrefix(rec.EventName, "ObjectCreated:") {
+		log.Info("skipped: not an ObjectCreated event")
+		return nil
+	}
+	if rec.S3.Bucket.Name != a.cfg.BucketName {
+		log.Warn("skipped: not the clips bucket")
+		return nil
+	}
+	// Keys arrive URL-encoded, with + for space.
+	key, err := url.QueryUnescape(rec.S3.Object.Key)
+	if err != nil {
+		log.Warn("skipped: key is not URL-encoded", "rawKey", rec.S3.Object.Key)
+		return nil
+	}
+	log = log.With("key", key)
+	k, err := clip.ParseObjectKey(key)
+	if err != nil {
+		log.Warn("skipped: not a clip key", "error", err)
+		return nil
+	}
+	log = log.With("camera", k.CameraID, "video", k.VideoID)
+	if k.Kind == clip.KindThumbnail {
+		return a.linkThumbnail(ctx, log, k)
+	}
+	return a.ingestClip(ctx, log, k, rec.EventTime)
+}
+
+// linkThumbnail links a thumbnail to its clip's record. A thumbnail that
+// arrives before its clip is linked when the clip is ingested.
+func (a *App) linkThumbnail(ctx context.Context, log *slog.Logger, k clip.ObjectKey) error {
+	err := a.store.SetThumbnail(ctx, k.CameraID, k.VideoID, k.ThumbnailKey)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		log.Info("thumbnail before its clip: linked when the clip arrives")
+		return nil
+	case err != nil:
+		return fmt.Errorf("app: ingest %s: %w", k.ThumbnailKey, err)
+	}
+	log.Info("linked thumbnail")
+	return nil
+}
+
+func (a *App) ingestClip(ctx context.Context, log *slog.Logger, k clip.ObjectKey, eventTime time.Time) error {
+	obj, err := a.bucket.Head(ctx, k.ClipKey)
+	if errors.Is(err, media.ErrNotFound) {
+		log.Info("skipped: clip deleted since the event")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+	}
+	v := clip.Video{
+		ID: k.VideoID, CameraID: k.CameraID, CapturedAt: k.CapturedAt,
+		Size: obj.Size, ContentType: obj.ContentType, ObjectKey: k.ClipKey,
+	}
+	if v.ContentType == "" {
+		v.ContentType = "video/mp4"
+	}
+	if s := obj.Metadata[metaDuration]; s != "" {
+		if d, err := strconv.ParseFloat(s, 64); err == nil && d > 0 && d < 24*3600 {
+			v.DurationSeconds = d
+		} else {
+			log.Warn("ignored bad duration-seconds metadata")
+		}
+	}
+	if s := obj.Metadata[metaCapturedAt]; s != "" {
+		// The key fixes the clip's id and order; metadata that disagrees
+		// with it is noted, not obeyed.
+		if t, err := time.Parse(time.RFC3339Nano, s); err != nil || !t.Truncate(time.Second).Equal(k.CapturedAt.Truncate(time.Second)) {
+			log.Warn("captured-at metadata disagrees with the key; the key wins")
+		}
+	}
+	// The bucket's lifecycle rule counts from upload; the record must not
+	// outlive the object, so it expires counting from the earlier of
+	// capture and upload.
+	start := v.CapturedAt
+	if !eventTime.IsZero() && eventTime.Before(start) {
+		start = eventTime
+	}
+	v.ExpiresAt = start.AddDate(0, 0, a.cfg.RetentionDays).UTC()
+
+	created, err := a.store.PutVideo(ctx, v)
+	if err != nil {
+		return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+	}
+	count := created
+	if !created {
+		// A redelivery: count it only if the first delivery did not.
+		if count, err = a.store.CountPending(ctx, k.CameraID, k.VideoID); err != nil {
+			return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+		}
+	}
+	if count {
+		if err := a.store.CountVideo(ctx, v, cameraName(obj.Metadata[metaCameraName])); err != nil {
+			return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+		}
+	}
+	// Look for the thumbnail after the record exists: a thumbnail event
+	// that ran before the record was written found nothing to link, but
+	// its object is visible now.
+	if _, err := a.bucket.Head(ctx, k.ThumbnailKey); err == nil {
+		if err := a.store.SetThumbnail(ctx, k.CameraID, k.VideoID, k.ThumbnailKey); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+		}
+	} else if !errors.Is(err, media.ErrNotFound) {
+		return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+	}
+	log.Info("ingested clip", "created", created, "counted", count)
+	return nil
+}
+
+// cameraName cleans a camera-name metadata value: printable, at most 100
+// characters; empty if nothing usable is left.
+func cameraName(s string) string {
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return -1
+	}, s))
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:100])
+	}
+	return s
+}
