@@ -1,0 +1,138 @@
+package main
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/camvault/camvault/videos-api/routes"
+)
+
+// functionSize is the memory and timeout of one Lambda.
+type functionSize struct {
+	memoryMB int
+	timeout  time.Duration
+}
+
+// sizes of the Lambdas: Go on arm64 needs little memory; ingest and delete
+// touch S3 and DynamoDB more than once, and the authorizer may fetch Google's
+// keys on a cold start.
+var sizes = map[string]functionSize{
+	routes.FunctionMe:          {128, 5 * time.Second},
+	routes.FunctionCameras:     {256, 10 * time.Second},
+	routes.FunctionVideos:      {256, 10 * time.Second},
+	routes.FunctionVideo:       {256, 10 * time.Second},
+	routes.FunctionDeleteVideo: {256, 15 * time.Second},
+	routes.FunctionIngest:      {256, 30 * time.Second},
+	AuthorizerFunction:         {256, 10 * time.Second},
+}
+
+// functions are the stage's Lambdas, by function name (the route table's
+// names plus AuthorizerFunction).
+type functions struct {
+	// names lists every function, route table order, the authorizer last.
+	names     []string
+	byName    map[string]awslambda.Function
+	roles     map[string]awsiam.Role
+	logGroups map[string]awslogs.LogGroup
+}
+
+// authorizer is the TOKEN authorizer's Lambda.
+func (f *functions) authorizer() awslambda.Function { return f.byName[AuthorizerFunction] }
+
+func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStores, webOrigin string) *functions {
+	f := &functions{
+		byName:    map[string]awslambda.Function{},
+		roles:     map[string]awsiam.Role{},
+		logGroups: map[string]awslogs.LogGroup{},
+	}
+	videosEnv := map[string]string{
+		"TABLE_NAME":        *data.videos.TableName(),
+		"BUCKET_NAME":       *data.clips.BucketName(),
+		"WEB_ORIGIN":        webOrigin,
+		"RETENTION_DAYS":    strconv.Itoa(st.RetentionDays),
+		"URL_TTL":           st.URLTTL.String(),
+		"CURSOR_SECRET_ARN": *data.cursorSecret.SecretArn(),
+	}
+	for _, name := range routes.Functions() {
+		f.add(stack, st, buildDir, name, videosEnv)
+	}
+	f.add(stack, st, buildDir, AuthorizerFunction, map[string]string{
+		"GOOGLE_CLIENT_IDS": strings.Join(st.GoogleClientIDs, ","),
+		"ALLOWED_DOMAINS":   strings.Join(st.AllowedDomains, ","),
+		"ALLOWED_EMAILS":    strings.Join(st.AllowedEmails, ","),
+		"ADMIN_EMAILS":      strings.Join(st.AdminEmails, ","),
+		"ALLOWLIST_TABLE":   *data.allowlist.TableName(),
+	})
+
+	// Least privilege, per function. Signing a URL needs the signer to be
+	// allowed the signed request, hence s3:GetObject for the readers.
+	getClips := clipsStatement(data, "s3:GetObject")
+	for _, name := range []string{routes.FunctionMe, routes.FunctionCameras, routes.FunctionVideos, routes.FunctionVideo, routes.FunctionDeleteVideo} {
+		data.cursorSecret.GrantRead(f.byName[name], nil)
+	}
+	for _, name := range []string{routes.FunctionCameras, routes.FunctionVideos, routes.FunctionVideo} {
+		data.videos.GrantReadData(f.byName[name])
+		f.byName[name].AddToRolePolicy(getClips)
+	}
+	del := f.byName[routes.FunctionDeleteVideo]
+	data.videos.GrantReadWriteData(del)
+	del.AddToRolePolicy(clipsStatement(data, "s3:DeleteObject"))
+	ingest := f.byName[routes.FunctionIngest]
+	data.videos.GrantReadWriteData(ingest)
+	ingest.AddToRolePolicy(getClips)
+	data.allowlist.GrantReadData(f.authorizer())
+	return f
+}
+
+// add defines one Lambda with its own role, which may write only to the
+// function's own log group (no managed policy).
+func (f *functions) add(stack awscdk.Stack, st Stage, buildDir, name string, env map[string]string) {
+	id := constructID(name)
+	logs := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+		Retention:     st.LogRetention,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	role := awsiam.NewRole(stack, jsii.String(id+"Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("camvault " + st.Name + " " + name + " Lambda"),
+	})
+	logs.GrantWrite(role)
+	vars := map[string]*string{}
+	for k, v := range env {
+		vars[k] = jsii.String(v)
+	}
+	size := sizes[name]
+	fn := awslambda.NewFunction(stack, jsii.String(id+"Function"), &awslambda.FunctionProps{
+		Description:  jsii.String("camvault " + st.Name + ": " + name),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         awslambda.Code_FromAsset(jsii.String(filepath.Join(buildDir, name)), nil),
+		MemorySize:   jsii.Number(float64(size.memoryMB)),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(size.timeout.Seconds())),
+		Environment:  &vars,
+		Role:         role,
+		LogGroup:     logs,
+		Tracing:      awslambda.Tracing_ACTIVE,
+	})
+	f.names = append(f.names, name)
+	f.byName[name] = fn
+	f.roles[name] = role
+	f.logGroups[name] = logs
+}
+
+// clipsStatement allows action on the objects under clips/ and nothing else.
+func clipsStatement(data *dataStores, action string) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings(action),
+		Resources: jsii.Strings(*data.clips.ArnForObjects(jsii.String(ClipsPrefix + "*"))),
+	})
+}

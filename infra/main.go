@@ -1,0 +1,35 @@
+// Command infra is camvault's CDK app: one stack per stage (camvault-dev,
+// camvault-qa, camvault-prod), each checked by cdk-nag's AWS Solutions rules.
+// The CDK CLI runs it (cdk.json: "go run ."); see README.md.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+)
+
+func main() {
+	defer jsii.Close()
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "camvault infra:", err)
+		jsii.Close()
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	app := awscdk.NewApp(nil)
+	lookup := contextLookup(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
+	for _, st := range Stages(lookup, os.Getenv) {
+		if _, err := NewCamvaultStack(app, StackName(st.Name), &CamvaultStackProps{Stage: st}); err != nil {
+			return err
+		}
+	}
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	app.Synth(nil)
+	return nil
+}

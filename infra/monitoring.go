@@ -1,0 +1,109 @@
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// API5xxRateThreshold is the share of API requests answered 5XX, over five
+// minutes, that raises the API alarm.
+const API5xxRateThreshold = 0.05
+
+// monitoring is the stage's alarms and dashboard.
+type monitoring struct {
+	alarms []awscloudwatch.Alarm
+}
+
+func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions) *monitoring {
+	m := &monitoring{}
+	period := awscdk.Duration_Minutes(jsii.Number(5))
+	prefix := StackName(st.Name) + "-"
+	alarm := func(id, name, what string, metric awscloudwatch.IMetric, threshold float64) {
+		m.alarms = append(m.alarms, awscloudwatch.NewAlarm(stack, jsii.String(id), &awscloudwatch.AlarmProps{
+			AlarmName:          jsii.String(prefix + name),
+			AlarmDescription:   jsii.String(what),
+			Metric:             metric,
+			Threshold:          jsii.Number(threshold),
+			EvaluationPeriods:  jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		}))
+	}
+
+	stage := api.rest.DeploymentStage()
+	api5xx := stage.MetricServerError(&awscloudwatch.MetricOptions{Statistic: jsii.String("Average"), Period: period})
+	alarm("Api5xxRateAlarm", "api-5xx-rate", "More than 5% of API requests answered 5XX over 5 minutes", api5xx, API5xxRateThreshold)
+
+	// The authorizer's Lambda "errors" include every deliberate 401 (it
+	// returns the error Unauthorized), so its failures are counted from the
+	// access log instead: API Gateway marks a crashed, timed-out or malformed
+	// authorizer answer AUTHORIZER_FAILURE / AUTHORIZER_CONFIGURATION_ERROR.
+	failures := awslogs.NewMetricFilter(stack, jsii.String("AuthorizerFailuresFilter"), &awslogs.MetricFilterProps{
+		LogGroup:        api.accessLogs,
+		MetricNamespace: jsii.String("camvault/" + st.Name),
+		MetricName:      jsii.String("AuthorizerFailures"),
+		MetricValue:     jsii.String("1"),
+		FilterPattern: awslogs.FilterPattern_Any(
+			awslogs.FilterPattern_StringValue(jsii.String("$.responseType"), jsii.String("="), jsii.String("AUTHORIZER_FAILURE")),
+			awslogs.FilterPattern_StringValue(jsii.String("$.responseType"), jsii.String("="), jsii.String("AUTHORIZER_CONFIGURATION_ERROR")),
+		),
+	})
+	authFailures := failures.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})
+	alarm("AuthorizerErrorsAlarm", "authorizer-errors", "The TOKEN authorizer failed (crash, timeout or bad answer): callers got 500s", authFailures, 1)
+
+	var errorsM, throttlesM, durationM []awscloudwatch.IMetric
+	for _, name := range fns.names {
+		fn := fns.byName[name]
+		id := constructID(name)
+		opts := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period, Label: jsii.String(name)}
+		throttles := fn.MetricThrottles(opts)
+		alarm(id+"ThrottlesAlarm", name+"-throttles", "Lambda "+name+" was throttled", throttles, 1)
+		throttlesM = append(throttlesM, throttles)
+		errs := fn.MetricErrors(opts)
+		if name != AuthorizerFunction {
+			alarm(id+"ErrorsAlarm", name+"-errors", "Lambda "+name+" failed (error or panic)", errs, 1)
+		}
+		errorsM = append(errorsM, errs)
+		durationM = append(durationM, fn.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("p99"), Period: period, Label: jsii.String(name)}))
+	}
+
+	graph := func(title string, left []awscloudwatch.IMetric) awscloudwatch.IWidget {
+		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &left, Width: jsii.Number(12)})
+	}
+	dash := awscloudwatch.NewDashboard(stack, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
+		DashboardName: jsii.String(StackName(st.Name)),
+	})
+	dash.AddWidgets(
+		graph("API requests", []awscloudwatch.IMetric{stage.MetricCount(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})}),
+		graph("API 4XX / 5XX rate", []awscloudwatch.IMetric{
+			stage.MetricClientError(&awscloudwatch.MetricOptions{Statistic: jsii.String("Average"), Period: period}),
+			api5xx,
+		}),
+	)
+	dash.AddWidgets(
+		graph("API latency p99 (ms)", []awscloudwatch.IMetric{
+			stage.MetricLatency(&awscloudwatch.MetricOptions{Statistic: jsii.String("p99"), Period: period}),
+			stage.MetricIntegrationLatency(&awscloudwatch.MetricOptions{Statistic: jsii.String("p99"), Period: period}),
+		}),
+		graph("Authorizer failures", []awscloudwatch.IMetric{authFailures}),
+	)
+	dash.AddWidgets(graph("Lambda errors", errorsM), graph("Lambda throttles", throttlesM))
+	dash.AddWidgets(graph("Lambda duration p99 (ms)", durationM))
+	dash.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
+		Title:  jsii.String("Alarms"),
+		Alarms: alarmsOf(m.alarms),
+		Width:  jsii.Number(24),
+	}))
+	return m
+}
+
+func alarmsOf(alarms []awscloudwatch.Alarm) *[]interfacesawscloudwatch.IAlarmRef {
+	out := make([]interfacesawscloudwatch.IAlarmRef, len(alarms))
+	for i, a := range alarms {
+		out[i] = a
+	}
+	return &out
+}

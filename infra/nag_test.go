@@ -1,0 +1,19 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// TestNagAwsSolutions proves every stage passes cdk-nag's AWS Solutions
+// rules: any finding is either fixed or suppressed with a reason in nag.go.
+func TestNagAwsSolutions(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		errs := s.annotations.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
+		for _, e := range *errs {
+			t.Errorf("%s: %v", *e.Id, e.Entry.Data)
+		}
+	})
+}

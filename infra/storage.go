@@ -1,0 +1,151 @@
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3notifications"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// The clips table's schema, mirrored from videos-api/store (docs/contracts.md).
+const (
+	TablePartitionKey = "PK"
+	TableSortKey      = "SK"
+	TimelineIndex     = "timeline"
+	TimelinePartition = "GSI1PK"
+	TimelineSort      = "GSI1SK"
+	TTLAttribute      = "expiresAt"
+	// AllowlistKey is the allowlist table's partition key: a lowercased email
+	// address or domain.
+	AllowlistKey = "subject"
+	// ClipsPrefix is where cameras put clips and thumbnails; ingest hears of
+	// every object created under it and the lifecycle rule expires it.
+	ClipsPrefix = "clips/"
+)
+
+// dataStores are the stage's stateful resources.
+type dataStores struct {
+	// logs receives S3 server access logs and CloudFront access logs.
+	logs awss3.Bucket
+	// clips holds clips/ (video and thumbnails) uploaded by cameras.
+	clips awss3.Bucket
+	// videos is the single table of cameras and clips.
+	videos awsdynamodb.Table
+	// allowlist is the authorizer's table of dynamic grants.
+	allowlist awsdynamodb.Table
+	// cursorSecret is the HMAC key that signs pagination cursors.
+	cursorSecret awssecretsmanager.Secret
+}
+
+func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
+	d := &dataStores{}
+	rp := removalPolicy(st)
+
+	d.logs = awss3.NewBucket(stack, jsii.String("LogsBucket"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:        jsii.Bool(true),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		// CloudFront's standard logs are written with an ACL grant, so this
+		// one bucket keeps ACLs (owner preferred); every other bucket has
+		// them disabled.
+		ObjectOwnership: awss3.ObjectOwnership_BUCKET_OWNER_PREFERRED,
+		Versioned:       jsii.Bool(false),
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:         jsii.String("expire-logs"),
+			Expiration: awscdk.Duration_Days(jsii.Number(logDays(st))),
+		}},
+		RemovalPolicy:     rp,
+		AutoDeleteObjects: jsii.Bool(!st.Protect),
+	})
+
+	d.clips = awss3.NewBucket(stack, jsii.String("ClipsBucket"), &awss3.BucketProps{
+		// A fixed name (no resource reference) lets the web client's CSP name
+		// the bucket without a dependency cycle through CloudFront.
+		BucketName:             jsii.String(clipsBucketName(stack, st)),
+		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:             jsii.Bool(true),
+		Encryption:             awss3.BucketEncryption_S3_MANAGED,
+		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		ServerAccessLogsBucket: d.logs,
+		ServerAccessLogsPrefix: jsii.String("s3/clips/"),
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                                  jsii.String("expire-clips"),
+			Prefix:                              jsii.String(ClipsPrefix),
+			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(st.RetentionDays))),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+		RemovalPolicy:     rp,
+		AutoDeleteObjects: jsii.Bool(!st.Protect),
+	})
+
+	d.videos = awsdynamodb.NewTable(stack, jsii.String("VideosTable"), &awsdynamodb.TableProps{
+		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String(TablePartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:             &awsdynamodb.Attribute{Name: jsii.String(TableSortKey), Type: awsdynamodb.AttributeType_STRING},
+		BillingMode:         awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		TimeToLiveAttribute: jsii.String(TTLAttribute),
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+		DeletionProtection: jsii.Bool(st.Protect),
+		RemovalPolicy:      rp,
+	})
+	d.videos.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+		IndexName:      jsii.String(TimelineIndex),
+		PartitionKey:   &awsdynamodb.Attribute{Name: jsii.String(TimelinePartition), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:        &awsdynamodb.Attribute{Name: jsii.String(TimelineSort), Type: awsdynamodb.AttributeType_STRING},
+		ProjectionType: awsdynamodb.ProjectionType_ALL,
+	})
+
+	d.allowlist = awsdynamodb.NewTable(stack, jsii.String("AllowlistTable"), &awsdynamodb.TableProps{
+		PartitionKey: &awsdynamodb.Attribute{Name: jsii.String(AllowlistKey), Type: awsdynamodb.AttributeType_STRING},
+		BillingMode:  awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+		DeletionProtection: jsii.Bool(st.Protect),
+		RemovalPolicy:      rp,
+	})
+
+	d.cursorSecret = awssecretsmanager.NewSecret(stack, jsii.String("CursorSecret"), &awssecretsmanager.SecretProps{
+		Description: jsii.String("camvault " + st.Name + ": HMAC key that signs the API's pagination cursors"),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength:     jsii.Number(64),
+			ExcludePunctuation: jsii.Bool(true),
+		},
+		RemovalPolicy: rp,
+	})
+	return d
+}
+
+// connectClips lets the web origin GET clips with signed URLs and sends every
+// clip object created to ingest.
+func (d *dataStores) connectClips(ingest awslambda.Function, webOrigin string) {
+	d.clips.AddCorsRule(&awss3.CorsRule{
+		AllowedMethods: &[]awss3.HttpMethods{awss3.HttpMethods_GET, awss3.HttpMethods_HEAD},
+		AllowedOrigins: jsii.Strings(webOrigin),
+		AllowedHeaders: jsii.Strings("Range"),
+		ExposedHeaders: jsii.Strings("Content-Length", "Content-Range", "Content-Type", "Accept-Ranges", "ETag"),
+		MaxAge:         jsii.Number(3000),
+	})
+	d.clips.AddEventNotification(awss3.EventType_OBJECT_CREATED,
+		awss3notifications.NewLambdaDestination(ingest),
+		&awss3.NotificationKeyFilter{Prefix: jsii.String(ClipsPrefix)})
+}
+
+// clipsBucketName is camvault-<stage>-clips-<account>-<region>: globally
+// unique per account and region, and free of resource references.
+func clipsBucketName(stack awscdk.Stack, st Stage) string {
+	return "camvault-" + st.Name + "-clips-" + *stack.Account() + "-" + *stack.Region()
+}
+
+// logDays is how long the logs bucket keeps S3 and CloudFront access logs:
+// a year where data is protected, 90 days elsewhere.
+func logDays(st Stage) float64 {
+	if st.Protect {
+		return 365
+	}
+	return 90
+}
