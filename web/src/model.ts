@@ -122,7 +122,8 @@ export function parseClip(v: unknown): Clip {
     cameraId: str(o, 'cameraId', 'clip'),
     capturedAt: time(o, 'capturedAt', 'clip'),
   };
-  put(c, 'durationSeconds', optNum(o, 'durationSeconds'));
+  const dur = optNum(o, 'durationSeconds');
+  put(c, 'durationSeconds', dur !== undefined && dur > 0 ? dur : undefined); // 0 = the device did not say
   put(c, 'sizeBytes', optNum(o, 'sizeBytes'));
   put(c, 'thumbnailUrl', optStr(o, 'thumbnailUrl'));
   return c;

@@ -1,0 +1,117 @@
+// The app's sign-in state against a fake API: signed in, not allowed (403),
+// signed out by a 401, by expiry, and by "Sign out".
+import { render } from 'preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../src/components/App';
+import { TOKEN_KEY } from '../src/session';
+import { tokenFor } from './jwt';
+
+const config = { stage: 'dev', apiUrl: 'http://api.test/dev', auth: 'dev', clientId: 'cid', issuerUrl: 'http://issuer.test' };
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+let root: HTMLElement;
+let answers: Record<string, () => Response>;
+let seen: string[];
+
+beforeEach(() => {
+  sessionStorage.clear();
+  history.replaceState(null, '', '/#/?camera=front&from=2026-11-20');
+  root = document.createElement('div');
+  document.body.appendChild(root);
+  seen = [];
+  answers = {
+    '/config.json': () => json(200, config),
+    '/dev/me': () => json(200, { email: 'viewer@example.com', name: 'Vera Viewer', role: 'viewer', cameras: '*' }),
+    '/dev/cameras': () => json(200, { items: [{ id: 'front', name: 'Front door', clipCount: 1, lastClipAt: new Date().toISOString() }] }),
+    '/dev/cameras/front/videos': () => json(200, { items: [{ id: '01J', cameraId: 'front', capturedAt: new Date().toISOString() }] }),
+  };
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+    const u = new URL(String(input), 'http://web.test/');
+    seen.push(u.pathname);
+    const a = answers[u.pathname];
+    return a ? a() : json(404, { error: { code: 'not_found', message: 'no route' } });
+  });
+});
+
+afterEach(() => {
+  render(null, root);
+  root.remove();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+async function until(pred: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (pred()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}; page: ${root.textContent}`);
+}
+
+const text = () => root.textContent ?? '';
+
+describe('App', () => {
+  it('shows the sign-in when there is no token', async () => {
+    render(<App />, root);
+    await until(() => text().includes('Sign in to watch'), 'sign-in');
+    expect(seen).toEqual(['/config.json']);
+  });
+
+  it('signs in with a stored token: header, cameras, clips of the deep-linked filter', async () => {
+    sessionStorage.setItem(TOKEN_KEY, tokenFor('viewer@example.com', Date.now()));
+    render(<App />, root);
+    await until(() => text().includes('Vera Viewer') && root.querySelectorAll('[data-clip]').length === 1, 'the vault');
+    expect(root.querySelector('[data-testid=role]')?.textContent).toBe('viewer');
+    expect(root.querySelector('[data-camera=front]')?.getAttribute('aria-pressed')).toBe('true');
+    expect(seen).toContain('/dev/cameras/front/videos');
+  });
+
+  it('says plainly that a refused account is not allowed', async () => {
+    answers['/dev/me'] = () => json(403, { Message: 'User is not authorized to access this resource with an explicit deny' });
+    sessionStorage.setItem(TOKEN_KEY, tokenFor('stranger@example.org', Date.now()));
+    render(<App />, root);
+    await until(() => text().includes('This account (stranger@example.org) is not allowed'), 'not allowed');
+    expect(root.querySelector('button')?.textContent).toBe('Switch account');
+  });
+
+  it('a 401 returns to the sign-in, keeps the deep link and drops the token', async () => {
+    answers['/dev/me'] = () => json(401, { message: 'Unauthorized' });
+    sessionStorage.setItem(TOKEN_KEY, tokenFor('viewer@example.com', Date.now()));
+    render(<App />, root);
+    await until(() => text().includes('no longer accepted'), 'sign-in after 401');
+    expect(sessionStorage.getItem(TOKEN_KEY)).toBeNull();
+    expect(location.hash).toBe('#/?camera=front&from=2026-11-20');
+  });
+
+  it('a 401 on a later call signs out too', async () => {
+    answers['/dev/cameras/front/videos'] = () => json(401, { message: 'Unauthorized' });
+    sessionStorage.setItem(TOKEN_KEY, tokenFor('viewer@example.com', Date.now()));
+    render(<App />, root);
+    await until(() => text().includes('Sign in to watch'), 'sign-in after 401');
+    expect(location.hash).toBe('#/?camera=front&from=2026-11-20');
+  });
+
+  it('returns to the sign-in before the token expires', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    sessionStorage.setItem(TOKEN_KEY, tokenFor('viewer@example.com', Date.now(), 10));
+    render(<App />, root);
+    await vi.waitUntil(() => text().includes('Vera Viewer'), { timeout: 2000 });
+    vi.advanceTimersByTime(7_000);
+    expect(text()).toContain('Vera Viewer');
+    vi.advanceTimersByTime(1_100); // 10 s token, 2 s margin
+    await vi.waitUntil(() => text().includes('Your session expired'), { timeout: 2000 });
+    expect(sessionStorage.getItem(TOKEN_KEY)).toBeNull();
+    expect(location.hash).toBe('#/?camera=front&from=2026-11-20');
+  });
+
+  it('sign out clears everything', async () => {
+    sessionStorage.setItem(TOKEN_KEY, tokenFor('viewer@example.com', Date.now()));
+    sessionStorage.setItem('camvault.returnTo', '#/x');
+    render(<App />, root);
+    await until(() => text().includes('Vera Viewer'), 'the vault');
+    const btn = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Sign out');
+    btn?.click();
+    await until(() => text().includes('You are signed out'), 'signed out');
+    expect(sessionStorage.length).toBe(0);
+  });
+});
