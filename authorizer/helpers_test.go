@@ -154,3 +154,6 @@ func mustJSON(t testing.TB, v any) string {
 }
 
 func slogJSON(w *syncBuffer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
+
+// authorizerKeyRefresh is the default least time between key set fetches.
+const authorizerKeyRefresh = 30 * time.Second
