@@ -44,7 +44,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 var (
-	keysOnce          sync.Once
+	keysOnce         sync.Once
 	keyA, keyB, keyC *authorizertest.Key
 	unpublishedKeyA  *authorizertest.Key // same kid as keyA, another key
 )

@@ -93,7 +93,7 @@ func TestValidCameraID(t *testing.T) {
 	for id, want := range map[string]bool{
 		"c1": true, "front-door": true, "0": true, "a-": true,
 		"": false, "-a": false, "A": false, "a_b": false, "a/b": false, "*": false, "a.b": false,
-		"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0": true,
+		"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0":  true,
 		"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01": false,
 	} {
 		if got := access.ValidCameraID(id); got != want {
