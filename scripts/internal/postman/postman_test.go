@@ -197,7 +197,11 @@ func TestProcess(t *testing.T) {
 					t.Errorf("the deleted clip is not looked up right after the delete (%d, %d)", i, j)
 				}
 			}
-			checkScriptsParse(t, reqs)
+			collectionScript := ""
+			for _, l := range c["event"].([]any)[0].(map[string]any)["script"].(map[string]any)["exec"].([]any) {
+				collectionScript += l.(string) + "\n"
+			}
+			checkScriptsParse(t, append(reqs, request{name: "collection", script: collectionScript}))
 		})
 	}
 }
