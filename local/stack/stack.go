@@ -1,0 +1,427 @@
+// Package stack runs all of camvault on loopback: the dev OIDC issuer, S3
+// (gofakes3) with ingest notifications, DynamoDB (dynalite, a child
+// process), the API Gateway emulator with the real authorizer and videos
+// handlers, and the web client. cmd/camvault-local wires flags to Start;
+// tests start it in process.
+package stack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/camvault/camvault/authorizer"
+	"github.com/camvault/camvault/dynalite"
+	"github.com/camvault/camvault/local/gateway"
+	"github.com/camvault/camvault/local/issuer"
+	"github.com/camvault/camvault/local/s3server"
+	"github.com/camvault/camvault/local/seed"
+	"github.com/camvault/camvault/local/website"
+	"github.com/camvault/camvault/videos-api/app"
+	"github.com/camvault/camvault/videos-api/store"
+)
+
+// Names of the local resources.
+const (
+	Bucket = "camvault-clips"
+	Table  = "camvault-clips"
+	Region = "us-east-1"
+)
+
+// Files and folders of the data dir. Reset removes exactly these.
+const (
+	dynamoDir     = "dynamodb"
+	dynaliteLog   = "dynalite.log"
+	s3File        = "s3.db"
+	issuerKey     = "issuer-key.pem"
+	cursorFile    = "cursor-secret"
+	seededMarker  = "seeded"
+	localJSONFile = "local.json"
+)
+
+// Options configures the stack. Zero ports pick free ones.
+type Options struct {
+	// DataDir holds everything that persists (required).
+	DataDir string
+	// Stage is the API's stage, the first path segment (default dev).
+	Stage string
+	// Ports of the servers; 0 = a free port.
+	APIPort, WebPort, IssuerPort, S3Port, DynamoDBPort int
+	// CacheTTL is the authorizer cache TTL; 0 disables the cache.
+	CacheTTL time.Duration
+	// AllowedDomains, AllowedEmails and AdminEmails configure the authorizer.
+	AllowedDomains, AllowedEmails, AdminEmails []string
+	// WebDir is the built web client (e.g. web/dist).
+	WebDir string
+	// Reset wipes the data dir's stack files first (and so reseeds).
+	Reset bool
+	// NoSeed skips uploading the sample clips on first start.
+	NoSeed bool
+	// OpenAPI is the API document served at /docs; nil looks for
+	// videos-api/openapi.yaml from the working directory up.
+	OpenAPI []byte
+	// SwaggerUIDir holds swagger-ui-dist; empty looks for node_modules.
+	SwaggerUIDir string
+	// Log receives the stack's logs (request lines, notifications, the
+	// authorizer's decisions); nil discards.
+	Log *slog.Logger
+	// Now is the gateway's authorizer-cache clock; nil means time.Now.
+	Now func() time.Time
+	// WrapAuthorizer, when set, wraps the real authorizer (tests count
+	// invocations with it).
+	WrapAuthorizer func(gateway.Authorizer) gateway.Authorizer
+}
+
+// Info is what local.json holds: where everything listens.
+type Info struct {
+	WebURL      string `json:"webUrl"`
+	APIURL      string `json:"apiUrl"`
+	IssuerURL   string `json:"issuerUrl"`
+	S3URL       string `json:"s3Url"`
+	DynamoDBURL string `json:"dynamodbUrl"`
+	Bucket      string `json:"bucket"`
+	Table       string `json:"table"`
+	ClientID    string `json:"clientId"`
+	Stage       string `json:"stage"`
+}
+
+// Stack is a running local camvault.
+type Stack struct {
+	info     Info
+	opts     Options
+	log      *slog.Logger
+	issuer   *issuer.Issuer
+	s3       *s3server.Server
+	s3Client *s3.Client
+	ddb      *dynamodb.Client
+	dynalite *dynalite.Server
+	servers  []*http.Server
+	died     chan error
+	dieOnce  sync.Once
+	closers  []func()
+	closed   sync.Once
+}
+
+// Start brings every part up, seeds on first start, writes local.json and
+// returns. On error everything started so far is stopped again.
+func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
+	if opts.DataDir == "" {
+		return nil, errors.New("stack: no data dir")
+	}
+	if opts.Stage == "" {
+		opts.Stage = "dev"
+	}
+	logger := opts.Log
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Stack{opts: opts, log: logger, died: make(chan error, 1)}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if opts.Reset {
+		if err := reset(opts.DataDir); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	_ = os.Remove(filepath.Join(opts.DataDir, localJSONFile))
+
+	// Bind every port first, so a port in use fails fast and clearly.
+	listeners := map[string]net.Listener{}
+	for _, p := range []struct {
+		name string
+		port int
+	}{{"api", opts.APIPort}, {"web", opts.WebPort}, {"issuer", opts.IssuerPort}, {"s3", opts.S3Port}} {
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p.port))
+		if err != nil {
+			return nil, fmt.Errorf("%s port %d is in use or unavailable (pass --%s-port N, or 0 for a free port): %w", p.name, p.port, p.name, err)
+		}
+		s.closers = append(s.closers, func() { l.Close() })
+		listeners[p.name] = l
+	}
+	url := func(name string) string { return "http://" + listeners[name].Addr().String() }
+	s.info = Info{
+		WebURL: url("web"), APIURL: url("api") + "/" + opts.Stage, IssuerURL: url("issuer"), S3URL: url("s3"),
+		Bucket: Bucket, Table: Table, ClientID: issuer.ClientID, Stage: opts.Stage,
+	}
+
+	// The dev issuer: its key persists so tokens survive restarts.
+	s.issuer, err = issuer.New(issuer.Config{URL: s.info.IssuerURL, KeyFile: filepath.Join(opts.DataDir, issuerKey)})
+	if err != nil {
+		if errors.Is(err, issuer.ErrCorruptKey) {
+			return nil, fmt.Errorf("corrupt data dir %s: %w (run with --reset to start afresh)", opts.DataDir, err)
+		}
+		return nil, err
+	}
+	s.serve("issuer", listeners["issuer"], s.issuer.Handler())
+
+	// DynamoDB.
+	if err := s.startDynamoDB(ctx); err != nil {
+		return nil, err
+	}
+	s.info.DynamoDBURL = s.dynalite.Endpoint()
+	creds := credentials.NewStaticCredentialsProvider("local", "local", "")
+	s.ddb = dynamodb.New(dynamodb.Options{Region: Region, BaseEndpoint: aws.String(s.info.DynamoDBURL), Credentials: creds})
+	if err := store.CreateTable(ctx, s.ddb, Table); err != nil {
+		return nil, fmt.Errorf("create the clips table in dynalite: %w", err)
+	}
+
+	// S3 and the videos app (its ingest receives S3's notifications).
+	s.s3Client = s3.New(s3.Options{
+		Region: Region, BaseEndpoint: aws.String(s.info.S3URL), UsePathStyle: true, Credentials: creds,
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
+	})
+	secret, err := cursorSecret(filepath.Join(opts.DataDir, cursorFile))
+	if err != nil {
+		return nil, err
+	}
+	videos := app.New(app.Config{
+		TableName: Table, BucketName: Bucket, WebOrigin: s.info.WebURL, CursorSecret: secret, Logger: logger,
+	}, s.ddb, s.s3Client)
+	s.s3, err = s3server.New(s3server.Config{
+		File: filepath.Join(opts.DataDir, s3File), Bucket: Bucket, Region: Region, WebOrigin: s.info.WebURL,
+		Ingest: videos.Ingest, Log: logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.serve("s3", listeners["s3"], s.s3)
+
+	// The authorizer, exactly the Lambda's code, pointed at the dev issuer.
+	authz, err := authorizer.New(ctx, authorizer.Config{
+		ClientIDs:      []string{issuer.ClientID},
+		AllowedDomains: opts.AllowedDomains,
+		AllowedEmails:  opts.AllowedEmails,
+		AdminEmails:    opts.AdminEmails,
+		Issuer:         s.info.IssuerURL,
+		JWKSURL:        s.info.IssuerURL + "/jwks",
+		Logger:         logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("authorizer: %w", err)
+	}
+	var authFn gateway.Authorizer = authz.Handle
+	if opts.WrapAuthorizer != nil {
+		authFn = opts.WrapAuthorizer(authFn)
+	}
+	handlers := map[string]gateway.Handler{}
+	for name, h := range videos.Handlers() {
+		handlers[name] = h
+	}
+	doc := opts.OpenAPI
+	if doc == nil {
+		doc = findOpenAPI()
+	}
+	uiDir := opts.SwaggerUIDir
+	if uiDir == "" {
+		uiDir = gateway.FindSwaggerUI()
+	}
+	gw, err := gateway.New(gateway.Config{
+		Stage: opts.Stage, Handlers: handlers, Authorizer: authFn, CacheTTL: opts.CacheTTL,
+		WebOrigin: s.info.WebURL, Now: opts.Now, Log: logger,
+		Docs: &gateway.Docs{OpenAPI: doc, ServerURL: s.info.APIURL, SwaggerUIDir: uiDir},
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.serve("api", listeners["api"], gw)
+	s.serve("web", listeners["web"], website.Handler(opts.WebDir, website.Config{
+		Stage: opts.Stage, APIURL: s.info.APIURL, Auth: "dev", ClientID: issuer.ClientID, IssuerURL: s.info.IssuerURL,
+	}))
+
+	if err := s.seed(ctx); err != nil {
+		return nil, err
+	}
+	if err := writeJSON(filepath.Join(opts.DataDir, localJSONFile), s.info); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Stack) startDynamoDB(ctx context.Context) error {
+	logPath := filepath.Join(s.opts.DataDir, dynaliteLog)
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("dynalite log: %w", err)
+	}
+	s.closers = append(s.closers, func() { logFile.Close() })
+	fmt.Fprintf(logFile, "--- camvault-local starting dynalite at %s\n", time.Now().Format(time.RFC3339))
+	d, err := dynalite.Start(ctx, dynalite.Options{Dir: filepath.Join(s.opts.DataDir, dynamoDir), Port: s.opts.DynamoDBPort, Log: logFile})
+	if err != nil {
+		return fmt.Errorf("DynamoDB (dynalite) did not start: %w\n(full log: %s; if the data dir is damaged, run with --reset)", err, logPath)
+	}
+	s.dynalite = d
+	go func() {
+		<-d.Done()
+		s.die(fmt.Errorf("dynalite exited unexpectedly; its last output:\n%s(full log: %s)", d.Output(), logPath))
+	}()
+	return nil
+}
+
+// serve runs handler on l until Close.
+func (s *Stack) serve(name string, l net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s.servers = append(s.servers, srv)
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.die(fmt.Errorf("%s server: %w", name, err))
+		}
+	}()
+}
+
+// seed uploads the sample clips on first start and waits until ingest has
+// recorded them.
+func (s *Stack) seed(ctx context.Context) error {
+	marker := filepath.Join(s.opts.DataDir, seededMarker)
+	if s.opts.NoSeed {
+		return nil
+	}
+	if _, err := os.Stat(marker); err == nil {
+		return nil
+	}
+	clips, err := seed.Plan(time.Now(), nil)
+	if err != nil {
+		return err
+	}
+	if err := seed.Upload(ctx, s.s3Client, Bucket, clips); err != nil {
+		return err
+	}
+	s.s3.Wait()
+	s.log.Info("seeded sample clips", "clips", len(clips), "cameras", len(seed.Cameras))
+	return os.WriteFile(marker, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+}
+
+func (s *Stack) die(err error) {
+	s.dieOnce.Do(func() { s.died <- err })
+}
+
+// Died delivers an error if a part of the stack stops by itself (dynalite
+// exiting, a server failing).
+func (s *Stack) Died() <-chan error { return s.died }
+
+// Info says where everything listens (the contents of local.json).
+func (s *Stack) Info() Info { return s.info }
+
+// Issuer is the dev issuer, for minting tokens in tests.
+func (s *Stack) Issuer() *issuer.Issuer { return s.issuer }
+
+// S3 is an S3 client for the local bucket (path-style).
+func (s *Stack) S3() *s3.Client { return s.s3Client }
+
+// WaitIngest blocks until every S3 notification sent so far has been
+// handled.
+func (s *Stack) WaitIngest() { s.s3.Wait() }
+
+// Close stops every server, waits for pending ingests, stops dynalite and
+// removes local.json. It is safe to call more than once.
+func (s *Stack) Close() {
+	s.closed.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		for _, srv := range s.servers {
+			_ = srv.Shutdown(ctx)
+		}
+		if s.s3 != nil {
+			_ = s.s3.Close()
+		}
+		if s.dynalite != nil {
+			s.dieOnce.Do(func() {}) // an exit we cause is not a death
+			_ = s.dynalite.Stop()
+		}
+		for _, c := range s.closers {
+			c()
+		}
+		if s.opts.DataDir != "" {
+			_ = os.Remove(filepath.Join(s.opts.DataDir, localJSONFile))
+		}
+	})
+}
+
+// reset removes the stack's files from dir, and nothing else, so a mistaken
+// --data-dir cannot wipe unrelated files.
+func reset(dir string) error {
+	for _, name := range []string{dynamoDir, dynaliteLog, s3File, issuerKey, cursorFile, seededMarker, localJSONFile} {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("reset: %w", err)
+		}
+	}
+	return nil
+}
+
+// cursorSecret loads the key that signs page cursors, or makes one; it
+// persists so cursors stay valid across restarts.
+func cursorSecret(file string) ([]byte, error) {
+	b, err := os.ReadFile(file)
+	if err == nil {
+		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(key) < 16 {
+			return nil, fmt.Errorf("corrupt data dir: %s is not a hex key (run with --reset to start afresh)", file)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	if err := os.WriteFile(file, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write %s: %w", file, err)
+	}
+	return key, nil
+}
+
+// writeJSON writes v to file atomically, so a reader polling for the file
+// never sees half of it.
+func writeJSON(file string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", file, err)
+	}
+	return os.Rename(tmp, file)
+}
+
+// findOpenAPI reads videos-api/openapi.yaml from the working directory or
+// one of its parents; nil if there is none.
+func findOpenAPI() []byte {
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "videos-api", "openapi.yaml")); err == nil {
+			return b
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil
+		}
+		dir = parent
+	}
+}
