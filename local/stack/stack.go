@@ -34,6 +34,7 @@ import (
 	"github.com/camvault/camvault/local/s3server"
 	"github.com/camvault/camvault/local/seed"
 	"github.com/camvault/camvault/local/website"
+	videosapi "github.com/camvault/camvault/videos-api"
 	"github.com/camvault/camvault/videos-api/app"
 	"github.com/camvault/camvault/videos-api/store"
 )
@@ -74,8 +75,8 @@ type Options struct {
 	Reset bool
 	// NoSeed skips uploading the sample clips on first start.
 	NoSeed bool
-	// OpenAPI is the API document served at /docs; nil looks for
-	// videos-api/openapi.yaml from the working directory up.
+	// OpenAPI is the API document served at /docs; nil means the
+	// videos-api's embedded openapi.yaml.
 	OpenAPI []byte
 	// SwaggerUIDir holds swagger-ui-dist; empty looks for node_modules.
 	SwaggerUIDir string
@@ -233,7 +234,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 	doc := opts.OpenAPI
 	if doc == nil {
-		doc = findOpenAPI()
+		doc = videosapi.OpenAPI()
 	}
 	uiDir := opts.SwaggerUIDir
 	if uiDir == "" {
@@ -405,23 +406,4 @@ func writeJSON(file string, v any) error {
 		return fmt.Errorf("write %s: %w", file, err)
 	}
 	return os.Rename(tmp, file)
-}
-
-// findOpenAPI reads videos-api/openapi.yaml from the working directory or
-// one of its parents; nil if there is none.
-func findOpenAPI() []byte {
-	dir, err := os.Getwd()
-	if err != nil {
-		return nil
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "videos-api", "openapi.yaml")); err == nil {
-			return b
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return nil
-		}
-		dir = parent
-	}
 }

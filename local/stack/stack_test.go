@@ -452,3 +452,25 @@ func TestStartErrors(t *testing.T) {
 		s.Close()
 	})
 }
+
+func TestDocs(t *testing.T) {
+	e := start(t, t.TempDir(), true)
+	base := strings.TrimSuffix(e.s.Info().APIURL, "/dev")
+	resp, err := http.Get(base + "/docs/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "servers:\n  - url: "+e.s.Info().APIURL+"\n") || !strings.Contains(string(b), "paths:") {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	resp, err = http.Get(base + "/docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("/docs: %d", resp.StatusCode)
+	}
+}
