@@ -1,7 +1,7 @@
 // How times, durations and sizes read in the viewer's locale and time zone.
 import { dayStart, formatDay } from './route';
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateTimeFmt = new Intl.DateTimeFormat(undefined, {
   weekday: 'short', year: 'numeric', month: 'short', day: 'numeric',
   hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',

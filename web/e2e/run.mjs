@@ -1,0 +1,427 @@
+// End-to-end tests of the web client in headless Chromium (Debian's, driven by
+// playwright-core) against a fresh local stack that this script starts on
+// loopback and always stops. Prints "N passed, N failed"; exits non-zero on
+// any failure. Screenshots go to test-results/; the timeline one is also
+// copied to ../docs/screenshots/timeline.png.
+//
+// Env: CAMVAULT_LOCAL_BIN (default ../build/bin/camvault-local),
+//      CHROMIUM (default /usr/bin/chromium), E2E_ONLY (substring of test names).
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const webDir = resolve(here, '..');
+const repo = resolve(webDir, '..');
+const bin = process.env.CAMVAULT_LOCAL_BIN ?? join(repo, 'build/bin/camvault-local');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const results = join(webDir, 'test-results');
+const only = process.env.E2E_ONLY ?? '';
+const TOKEN_KEY = 'camvault.idToken'; // src/session.ts
+const PAGE_SIZE = 24; // src/components/Vault.tsx
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+function log(...a) {
+  console.log('[e2e]', ...a);
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// --- the local stack ------------------------------------------------------
+
+let running = null; // the camvault-local child, for the exit handler
+
+async function startStack() {
+  if (!existsSync(bin)) throw new Error(`${bin} not found: run "make tools" in ${repo} first`);
+  if (!existsSync(join(webDir, 'dist/index.html'))) throw new Error('dist/index.html not found: run "npm run build" first');
+  const dataDir = mkdtempSync(join(tmpdir(), 'camvault-e2e-'));
+  const args = ['--data-dir', dataDir, '--web-dir', join(webDir, 'dist'),
+    '--api-port', '0', '--web-port', '0', '--issuer-port', '0', '--s3-port', '0', '--dynamodb-port', '0'];
+  log('starting', bin, args.join(' '));
+  const child = spawn(bin, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  running = child;
+  let output = '';
+  const keep = (d) => {
+    output = (output + d.toString()).slice(-20000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  const exit = new Promise((r) => child.on('exit', (code, sig) => {
+    exited = { code, sig };
+    r(exited);
+  }));
+  const stack = { child, dataDir, exit, output: () => output, info: null };
+  const file = join(dataDir, 'local.json');
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (exited) throw Object.assign(new Error(`camvault-local exited (${JSON.stringify(exited)}) before writing local.json:\n${output}`), { stack_: stack });
+    if (existsSync(file)) {
+      try {
+        stack.info = JSON.parse(readFileSync(file, 'utf8'));
+        if (stack.info.webUrl && stack.info.apiUrl && stack.info.issuerUrl) break;
+      } catch {
+        // half-written; try again
+      }
+    }
+    await sleep(200);
+  }
+  if (!stack.info) {
+    await stopStack(stack);
+    throw new Error(`local.json did not appear within 120 s:\n${output}`);
+  }
+  log('stack up:', JSON.stringify({ web: stack.info.webUrl, api: stack.info.apiUrl, issuer: stack.info.issuerUrl, s3: stack.info.s3Url }));
+  return stack;
+}
+
+async function stopStack(stack) {
+  if (!stack) return;
+  const { child } = stack;
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const done = await Promise.race([stack.exit, sleep(15_000).then(() => null)]);
+    if (!done) {
+      log('camvault-local ignored SIGTERM for 15 s; killing it');
+      child.kill('SIGKILL');
+      await stack.exit;
+    }
+  }
+  rmSync(stack.dataDir, { recursive: true, force: true });
+  log('stack stopped');
+}
+
+// --- browser helpers ------------------------------------------------------
+
+const cspViolations = [];
+const pageErrors = [];
+
+async function newPage(browser, viewport = { width: 1280, height: 860 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: false });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
+    });
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('console', (m) => {
+    const t = m.text();
+    if (/Content.Security.Policy/i.test(t)) cspViolations.push(`${page.url()}: ${t}`);
+  });
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+async function shot(page, name) {
+  mkdirSync(results, { recursive: true });
+  const p = join(results, `${name}.png`);
+  await page.screenshot({ path: p });
+  return p;
+}
+
+/** Signs in through the dev issuer's page as email; ends on the vault. */
+async function signIn(page, stack, email, hash = '#/') {
+  await page.goto(`${stack.info.webUrl}/${hash}`);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((u) => u.href.startsWith(stack.info.issuerUrl));
+  await page.locator(`button[name="email"][value="${email}"]`).click();
+  await page.waitForURL((u) => u.href.startsWith(stack.info.webUrl));
+}
+
+async function waitForVault(page, role) {
+  await page.locator('[data-testid="role"]').filter({ hasText: role }).waitFor();
+  await page.locator('[data-clip]').first().waitFor();
+}
+
+const cardKeys = (page) => page.locator('[data-clip]').evaluateAll((els) => els.map((e) => e.getAttribute('data-clip')));
+
+async function mintToken(stack, email, expiresIn) {
+  const res = await fetch(`${stack.info.issuerUrl}/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, expires_in: String(expiresIn) }),
+  });
+  assert(res.ok, `POST /token answered ${res.status}`);
+  const body = await res.json();
+  assert(typeof body.id_token === 'string', 'POST /token gave no id_token');
+  return body.id_token;
+}
+
+/** Opens the app in a page that already holds token in its tab's sessionStorage. */
+async function withToken(page, stack, token, hash = '#/') {
+  await page.goto(`${stack.info.webUrl}/config.json`);
+  await page.evaluate(([k, t]) => sessionStorage.setItem(k, t), [TOKEN_KEY, token]);
+  await page.goto(`${stack.info.webUrl}/${hash}`);
+}
+
+// --- the scenarios --------------------------------------------------------
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+let viewer; // a signed-in viewer page shared by the viewer scenarios
+
+test('viewer signs in through the dev issuer and sees cameras and clips', async ({ browser, stack }) => {
+  viewer = await newPage(browser);
+  await viewer.goto(`${stack.info.webUrl}/`);
+  await viewer.getByRole('heading', { name: 'Sign in to watch your cameras' }).waitFor();
+  await shot(viewer, 'signin');
+  await signIn(viewer, stack, 'viewer@example.com');
+  await waitForVault(viewer, 'viewer');
+  assert(!viewer.url().includes('id_token'), 'the token was left in the address bar');
+  const stored = await viewer.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage) }));
+  assert(stored.local === 0, 'something was written to localStorage');
+  assert(stored.session.includes(TOKEN_KEY), 'the token is not in sessionStorage');
+  const cams = await viewer.locator('[data-camera]').count();
+  assert(cams >= 1, `expected cameras, saw ${cams}`);
+  const camText = await viewer.locator('[data-camera]').first().innerText();
+  assert(/clip/.test(camText), `camera card lacks last clip / count: ${camText}`);
+  const keys = await cardKeys(viewer);
+  assert(keys.length > 0, 'no clips on the timeline');
+  assert(await viewer.locator('.day-heading').count() >= 1, 'no day headings');
+  await viewer.locator('.camera-card img').first().waitFor(); // a real thumbnail, not only placeholders
+  await viewer.locator('.card img').first().waitFor();
+  const p = await shot(viewer, 'timeline');
+  const docs = join(repo, 'docs/screenshots');
+  mkdirSync(docs, { recursive: true });
+  copyFileSync(p, join(docs, 'timeline.png'));
+});
+
+test('scrolling to the end loads the next page', async () => {
+  assert(viewer, 'needs the signed-in viewer');
+  await viewer.goto(viewer.url().replace(/#.*$/, '#/'));
+  await viewer.locator('[data-clip]').first().waitFor();
+  const before = (await cardKeys(viewer)).length;
+  assert(before === PAGE_SIZE, `first page should hold ${PAGE_SIZE} clips (the stack seeds more), saw ${before}`);
+  const next = viewer.waitForRequest((r) => r.url().includes('/videos?') && r.url().includes('cursor='));
+  await viewer.locator('[data-clip]').last().scrollIntoViewIfNeeded();
+  await viewer.mouse.wheel(0, 4000);
+  await next;
+  await viewer.waitForFunction((n) => document.querySelectorAll('[data-clip]').length > n, before);
+  const after = await cardKeys(viewer);
+  assert(new Set(after).size === after.length, 'a clip is shown twice');
+});
+
+test('filtering by camera narrows the timeline and goes into the URL', async ({ stack }) => {
+  const cams = await viewer.locator('[data-camera]').evaluateAll((els) => els.map((e) => e.getAttribute('data-camera')));
+  const cam = cams[1] ?? cams[0];
+  await viewer.getByLabel('Camera', { exact: true }).selectOption(cam);
+  await viewer.waitForURL((u) => u.hash.includes(`camera=${cam}`));
+  await viewer.waitForFunction((c) => {
+    const cards = [...document.querySelectorAll('[data-clip]')];
+    return cards.length > 0 && cards.every((e) => e.getAttribute('data-clip').startsWith(`${c}/`));
+  }, cam);
+  assert((await viewer.locator(`[data-camera="${cam}"]`).getAttribute('aria-pressed')) === 'true', 'camera card not shown as selected');
+  // A date range that holds nothing says so and offers to clear.
+  await viewer.goto(`${stack.info.webUrl}/#/?camera=${cam}&from=2001-01-01&to=2001-01-02`);
+  await viewer.locator('[data-testid="empty"]').waitFor();
+  await viewer.getByRole('button', { name: 'Clear filters' }).first().click();
+  await viewer.waitForURL((u) => !u.hash.includes('camera='));
+  await viewer.locator('[data-clip]').first().waitFor();
+});
+
+test('a clip plays, with download link, facts and keyboard', async ({ stack }) => {
+  await viewer.locator('[data-clip] a').first().click();
+  const dialog = viewer.getByRole('dialog');
+  await dialog.waitFor();
+  await viewer.waitForURL((u) => u.hash.includes('clip='));
+  await viewer.locator('video').waitFor();
+  await viewer.waitForFunction(() => {
+    const v = document.querySelector('video');
+    return v !== null && v.readyState >= 2;
+  }, null, { timeout: 20_000 });
+  const src = await viewer.locator('video').getAttribute('src');
+  const s3 = new URL(stack.info.s3Url ?? stack.info.apiUrl).origin;
+  assert(src && src.startsWith(s3), `play URL ${src ? new URL(src).origin : src} is not on S3 (${s3})`);
+  const href = await viewer.getByTestId('download').getAttribute('href');
+  assert(href && href.startsWith(s3) && /[?&]X-Amz-Signature=/i.test(href), 'download link is not a signed S3 URL');
+  const head = await fetch(href, { method: 'GET', headers: { Range: 'bytes=0-0' } });
+  assert(head.ok, `download URL answered ${head.status}`);
+  assert(/attachment/i.test(head.headers.get('content-disposition') ?? ''), 'download URL does not answer as an attachment');
+  const facts = await viewer.locator('.facts').innerText();
+  for (const f of ['Camera', 'Captured', 'Duration', 'Size']) assert(facts.toLowerCase().includes(f.toLowerCase()), `facts lack ${f}`);
+  assert(await viewer.getByRole('button', { name: /^Delete/ }).count() === 0, 'a viewer is offered Delete');
+  await shot(viewer, 'player');
+  const first = new URL(viewer.url()).hash;
+  await viewer.keyboard.press('ArrowRight');
+  await viewer.waitForURL((u) => u.hash !== first && u.hash.includes('clip='));
+  await viewer.keyboard.press('ArrowLeft');
+  await viewer.waitForURL((u) => u.hash === first);
+  await viewer.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert(!viewer.url().includes('clip='), 'Esc left the clip in the URL');
+});
+
+test('phone width', async ({ browser, stack }) => {
+  const page = await newPage(browser, { width: 390, height: 844 });
+  const token = await mintToken(stack, 'viewer@example.com', 600);
+  await withToken(page, stack, token);
+  await waitForVault(page, 'viewer');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `page is ${overflow}px wider than the phone`);
+  await shot(page, 'phone-timeline');
+  await page.locator('[data-clip] a').first().click();
+  await page.locator('video').waitFor();
+  await shot(page, 'phone-player');
+  await page.context().close();
+});
+
+test('a deep link survives the sign-in', async ({ browser, stack }) => {
+  const keys = await cardKeys(viewer);
+  const key = keys[2] ?? keys[0];
+  const cam = key.split('/')[0];
+  const page = await newPage(browser);
+  const hash = `#/?camera=${cam}&clip=${key}`;
+  await signIn(page, stack, 'viewer@example.com', hash);
+  await page.getByRole('dialog').waitFor();
+  await page.waitForURL((u) => u.hash === hash);
+  await page.locator('video').waitFor();
+  await page.context().close();
+});
+
+test('admin deletes a clip and it disappears everywhere', async ({ browser, stack }) => {
+  const page = await newPage(browser);
+  await signIn(page, stack, 'admin@example.com');
+  await waitForVault(page, 'admin');
+  const keys = await cardKeys(page);
+  const victim = keys[0];
+  const cam = victim.split('/')[0];
+  const countOf = async () => {
+    const t = await page.locator(`[data-camera="${cam}"]`).innerText();
+    const m = t.match(/(\d+) clips?/);
+    return m ? Number(m[1]) : null;
+  };
+  const before = await countOf();
+  await page.locator(`[data-clip="${victim}"] a`).click();
+  await page.locator('video').waitFor();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  const confirm = page.getByRole('alertdialog');
+  await confirm.waitFor();
+  await shot(page, 'delete-confirm');
+  await confirm.getByRole('button', { name: 'Delete clip' }).click();
+  await page.locator(`[data-clip="${victim}"]`).waitFor({ state: 'detached' });
+  await page.waitForURL((u) => !u.hash.includes(victim));
+  if (before !== null) await page.waitForFunction(([c, n]) => {
+    const t = document.querySelector(`[data-camera="${c}"]`)?.textContent ?? '';
+    return t.includes(`${n} clip`);
+  }, [cam, before - 1]);
+  // Gone on the server too: a fresh load does not show it, and its link says so.
+  await page.goto(`${stack.info.webUrl}/#/?camera=${cam}`);
+  await page.reload();
+  await page.locator('[data-clip]').first().waitFor();
+  assert(!(await cardKeys(page)).includes(victim), 'the deleted clip came back after a reload');
+  await page.goto(`${stack.info.webUrl}/#/?clip=${victim}`);
+  await page.reload();
+  await page.getByText('This clip no longer exists').waitFor();
+  await page.context().close();
+});
+
+test('a stranger is told plainly that the account is not allowed', async ({ browser, stack }) => {
+  const page = await newPage(browser);
+  await signIn(page, stack, 'stranger@example.org');
+  await page.getByText('This account (stranger@example.org) is not allowed').waitFor();
+  await page.getByRole('button', { name: 'Switch account' }).waitFor();
+  await shot(page, 'not-allowed');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You are signed out').waitFor();
+  assert((await page.evaluate(() => sessionStorage.length)) === 0, 'sign out left data in sessionStorage');
+  await page.context().close();
+});
+
+test('token expiry returns to the sign-in, keeping the deep link', async ({ browser, stack }) => {
+  const page = await newPage(browser);
+  const token = await mintToken(stack, 'viewer@example.com', 8);
+  const hash = '#/?from=2001-01-01';
+  await withToken(page, stack, token, hash);
+  await page.locator('[data-testid="role"]').waitFor(); // signed in first...
+  await page.getByText('Your session expired').waitFor({ timeout: 20_000 }); // ...then out, before the API refuses
+  assert(new URL(page.url()).hash === hash, `the route was lost: ${new URL(page.url()).hash}`);
+  assert((await page.evaluate((k) => sessionStorage.getItem(k), TOKEN_KEY)) === null, 'the expired token was kept');
+  await shot(page, 'expired');
+  await page.context().close();
+});
+
+test('a token the API refuses (401) returns to the sign-in, keeping the deep link', async ({ browser, stack }) => {
+  const page = await newPage(browser);
+  const good = await mintToken(stack, 'viewer@example.com', 600);
+  const [h, p, s] = good.split('.');
+  const mid = Math.floor(s.length / 2);
+  const forged = `${h}.${p}.${s.slice(0, mid)}${s[mid] === 'A' ? 'B' : 'A'}${s.slice(mid + 1)}`;
+  const hash = '#/?limit=5';
+  await withToken(page, stack, forged, hash);
+  await page.getByText('no longer accepted').waitFor();
+  assert(new URL(page.url()).hash === hash, 'the route was lost');
+  await page.context().close();
+});
+
+// --- runner ---------------------------------------------------------------
+
+async function main() {
+  let stack;
+  let browser;
+  let passed = 0;
+  let failed = 0;
+  try {
+    stack = await startStack();
+    browser = await chromium.launch({ executablePath: browserPath, args: CHROMIUM_ARGS });
+    for (const t of tests) {
+      if (only && !t.name.includes(only)) continue;
+      const started = Date.now();
+      try {
+        await t.fn({ browser, stack });
+        passed++;
+        log(`PASS ${t.name} (${Date.now() - started} ms)`);
+      } catch (e) {
+        failed++;
+        log(`FAIL ${t.name}: ${e instanceof Error ? e.message : e}`);
+        for (const ctx of browser.contexts()) {
+          for (const [i, pg] of ctx.pages().entries()) {
+            await shot(pg, `failure-${t.name.replace(/\W+/g, '-').slice(0, 40)}-${i}`).catch(() => undefined);
+          }
+        }
+      }
+    }
+    if (cspViolations.length === 0) {
+      passed++;
+      log('PASS no Content-Security-Policy violations');
+    } else {
+      failed++;
+      log(`FAIL Content-Security-Policy violations:\n  ${cspViolations.join('\n  ')}`);
+    }
+    if (pageErrors.length > 0) {
+      failed++;
+      log(`FAIL uncaught page errors:\n  ${pageErrors.join('\n  ')}`);
+    } else {
+      passed++;
+      log('PASS no uncaught page errors');
+    }
+  } catch (e) {
+    failed++;
+    log(`FAIL setup: ${e instanceof Error ? e.message : e}`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await stopStack(stack).catch((e) => log('stopping the stack:', e));
+    if (failed > 0 && stack) log(`camvault-local output (tail):\n${stack.output().slice(-4000)}`);
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+// Ctrl-C or a CI timeout: never leave the stack running.
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+process.on('exit', () => {
+  if (running && running.exitCode === null && running.signalCode === null) running.kill('SIGKILL');
+});
+await main();
