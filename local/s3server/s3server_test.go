@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 type ingestRecorder struct {
@@ -153,5 +154,36 @@ func TestPersistsAndLocks(t *testing.T) {
 	b, _ := io.ReadAll(out.Body)
 	if string(b) != "kept" {
 		t.Fatalf("got %q", b)
+	}
+}
+
+func TestMultipartNotifiesOnceOnComplete(t *testing.T) {
+	rec := &ingestRecorder{}
+	s, c, _ := start(t, filepath.Join(t.TempDir(), "s3.db"), rec)
+	ctx := context.Background()
+	key := "clips/big.mp4"
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("clips-bucket"), Key: aws.String(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("clips-bucket"), Key: aws.String(key), UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader([]byte("only part"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Wait()
+	if n := len(rec.got()); n != 0 {
+		t.Fatalf("%d events before completion", n)
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+		Bucket: aws.String("clips-bucket"), Key: aws.String(key), UploadId: up.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{ETag: part.ETag, PartNumber: aws.Int32(1)}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Wait()
+	got := rec.got()
+	if len(got) != 1 || got[0].Records[0].EventName != "ObjectCreated:CompleteMultipartUpload" || got[0].Records[0].S3.Object.Size != 9 {
+		t.Fatalf("events %+v", got)
 	}
 }

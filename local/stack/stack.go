@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -270,8 +271,16 @@ func (s *Stack) startDynamoDB(ctx context.Context) error {
 	}
 	s.closers = append(s.closers, func() { logFile.Close() })
 	fmt.Fprintf(logFile, "--- camvault-local starting dynalite at %s\n", time.Now().Format(time.RFC3339))
+	if _, err := exec.LookPath("node"); err != nil {
+		return errors.New("Node.js is not on PATH: the local DynamoDB is dynalite, an npm package; install Node 20 or newer, then run `npm ci` (make dev does)")
+	}
 	d, err := dynalite.Start(ctx, dynalite.Options{Dir: filepath.Join(s.opts.DataDir, dynamoDir), Port: s.opts.DynamoDBPort, Log: logFile})
-	if err != nil {
+	switch {
+	case errors.Is(err, dynalite.ErrNotInstalled):
+		return fmt.Errorf("%w (make dev does)", err)
+	case err != nil && strings.Contains(err.Error(), "in use"):
+		return fmt.Errorf("%w (pass --dynamodb-port N, or 0 for a free port)", err)
+	case err != nil:
 		return fmt.Errorf("DynamoDB (dynalite) did not start: %w\n(full log: %s; if the data dir is damaged, run with --reset)", err, logPath)
 	}
 	s.dynalite = d
