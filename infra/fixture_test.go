@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
@@ -142,4 +145,136 @@ func (s *synthesized) resources(cfnType string) map[string]map[string]any {
 func props(r map[string]any) map[string]any {
 	p, _ := r["Properties"].(map[string]any)
 	return p
+}
+
+// refs returns the logical ids a template value refers to: Ref, Fn::GetAtt
+// and ${...} in Fn::Sub; pseudo parameters (AWS::...) are left out.
+func refs(v any) map[string]bool {
+	out := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, val := range x {
+				switch k {
+				case "Ref":
+					if s, ok := val.(string); ok && !strings.HasPrefix(s, "AWS::") {
+						out[s] = true
+					}
+				case "Fn::GetAtt":
+					if a, ok := val.([]any); ok && len(a) > 0 {
+						out[fmt.Sprint(a[0])] = true
+					}
+				case "Fn::Sub":
+					s, _ := val.(string)
+					if a, ok := val.([]any); ok && len(a) > 0 {
+						s, _ = a[0].(string)
+						walk(a[1:])
+					}
+					for _, m := range subRef.FindAllStringSubmatch(s, -1) {
+						if !strings.HasPrefix(m[1], "AWS::") {
+							out[strings.SplitN(m[1], ".", 2)[0]] = true
+						}
+					}
+				}
+				walk(val)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
+}
+
+var subRef = regexp.MustCompile(`\$\{([^}!]+)\}`)
+
+// refersTo reports whether a template value refers to the logical id.
+func refersTo(v any, logicalID string) bool { return refs(v)[logicalID] }
+
+// onlyID returns the logical id of the one resource of cfnType.
+func (s *synthesized) onlyID(t *testing.T, cfnType string) string {
+	t.Helper()
+	res := s.resources(cfnType)
+	if len(res) != 1 {
+		t.Fatalf("%d resources of type %s, want 1", len(res), cfnType)
+	}
+	for id := range res {
+		return id
+	}
+	return ""
+}
+
+// idWithPrefix returns the logical id of the resource of cfnType whose id
+// starts with prefix (CDK ids are the construct path plus a hash).
+func (s *synthesized) idWithPrefix(t *testing.T, cfnType, prefix string) string {
+	t.Helper()
+	var found []string
+	for id := range s.resources(cfnType) {
+		if strings.HasPrefix(id, prefix) {
+			found = append(found, id)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("resources of type %s with id prefix %s: %v, want exactly one", cfnType, prefix, found)
+	}
+	return found[0]
+}
+
+// resource returns one resource by logical id.
+func (s *synthesized) resource(t *testing.T, id string) map[string]any {
+	t.Helper()
+	res, _ := s.doc["Resources"].(map[string]any)
+	r, ok := res[id].(map[string]any)
+	if !ok {
+		t.Fatalf("no resource %s", id)
+	}
+	return r
+}
+
+// get walks a path of map keys and list indexes in a template value.
+func get(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil
+			}
+			v = m[k]
+		case int:
+			a, ok := v.([]any)
+			if !ok || k >= len(a) {
+				return nil
+			}
+			v = a[k]
+		}
+	}
+	return v
+}
+
+// strs turns a template value that is a string or a list of strings into a
+// list of strings.
+func strs(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// asJSON renders a template value as JSON text, for substring checks.
+func asJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
