@@ -10,7 +10,7 @@
 #   postman  OpenAPI 3.0 with Postman extensions, for Postman's Import
 # Needs the AWS CLI and credentials for the stage's account and region.
 set -euo pipefail
-# shellcheck source=lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {

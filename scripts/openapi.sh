@@ -10,7 +10,7 @@
 #   dev|qa|prod   the ApiUrl output of the stack camvault-STAGE (AWS CLI)
 # API_URL=... overrides the URL for any stage (no AWS CLI needed then).
 set -euo pipefail
-# shellcheck source=lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {

@@ -12,7 +12,7 @@
 # strangerToken in the environment). Put a token in with
 #   go run ./scripts/token --email viewer@example.com --postman-env build/api/camvault-local.postman_environment.json
 set -euo pipefail
-# shellcheck source=lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
