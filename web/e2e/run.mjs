@@ -173,6 +173,15 @@ const test = (name, fn) => tests.push({ name, fn });
 
 let viewer; // a signed-in viewer page shared by the viewer scenarios
 
+/** The shared viewer page; signed in with a minted token when run alone (E2E_ONLY). */
+async function ensureViewer(browser, stack) {
+  if (viewer) return viewer;
+  viewer = await newPage(browser);
+  await withToken(viewer, stack, await mintToken(stack, 'viewer@example.com', 3600));
+  await waitForVault(viewer, 'viewer');
+  return viewer;
+}
+
 test('viewer signs in through the dev issuer and sees cameras and clips', async ({ browser, stack }) => {
   viewer = await newPage(browser);
   await viewer.goto(`${stack.info.webUrl}/`);
@@ -199,8 +208,8 @@ test('viewer signs in through the dev issuer and sees cameras and clips', async 
   copyFileSync(p, join(docs, 'timeline.png'));
 });
 
-test('scrolling to the end loads the next page', async () => {
-  assert(viewer, 'needs the signed-in viewer');
+test('scrolling to the end loads the next page', async ({ browser, stack }) => {
+  await ensureViewer(browser, stack);
   await viewer.goto(viewer.url().replace(/#.*$/, '#/'));
   await viewer.locator('[data-clip]').first().waitFor();
   const before = (await cardKeys(viewer)).length;
@@ -214,7 +223,8 @@ test('scrolling to the end loads the next page', async () => {
   assert(new Set(after).size === after.length, 'a clip is shown twice');
 });
 
-test('filtering by camera narrows the timeline and goes into the URL', async ({ stack }) => {
+test('filtering by camera narrows the timeline and goes into the URL', async ({ browser, stack }) => {
+  await ensureViewer(browser, stack);
   const cams = await viewer.locator('[data-camera]').evaluateAll((els) => els.map((e) => e.getAttribute('data-camera')));
   const cam = cams[1] ?? cams[0];
   await viewer.getByLabel('Camera', { exact: true }).selectOption(cam);
@@ -232,7 +242,8 @@ test('filtering by camera narrows the timeline and goes into the URL', async ({ 
   await viewer.locator('[data-clip]').first().waitFor();
 });
 
-test('a clip plays, with download link, facts and keyboard', async ({ stack }) => {
+test('a clip plays, with download link, facts and keyboard', async ({ browser, stack }) => {
+  await ensureViewer(browser, stack);
   await viewer.locator('[data-clip] a').first().click();
   const dialog = viewer.getByRole('dialog');
   await dialog.waitFor();
@@ -279,6 +290,7 @@ test('phone width', async ({ browser, stack }) => {
 });
 
 test('a deep link survives the sign-in', async ({ browser, stack }) => {
+  await ensureViewer(browser, stack);
   const keys = await cardKeys(viewer);
   const key = keys[2] ?? keys[0];
   const cam = key.split('/')[0];

@@ -27,9 +27,9 @@ export function Filters(props: {
   const filtered = Boolean(route.camera || route.from || route.to);
   return (
     <form class="filters" aria-label="Filter clips" onSubmit={(e) => e.preventDefault()}>
-      <label class="field">
-        <span>Camera</span>
-        <select value={route.camera ?? ''} onChange={(e) => set({ camera: e.currentTarget.value || undefined })}>
+      <div class="field">
+        <label for="filter-camera">Camera</label>
+        <select id="filter-camera" value={route.camera ?? ''} onChange={(e) => set({ camera: e.currentTarget.value || undefined })}>
           <option value="">All cameras</option>
           {cameras.map((c) => (
             <option key={c.id} value={c.id}>
@@ -38,15 +38,15 @@ export function Filters(props: {
           ))}
           {route.camera && !known ? <option value={route.camera}>{route.camera}</option> : null}
         </select>
-      </label>
-      <label class="field">
-        <span>From</span>
-        <input type="date" value={route.from ?? ''} max={route.to} onChange={(e) => set({ from: day(e.currentTarget.value) })} />
-      </label>
-      <label class="field">
-        <span>To</span>
-        <input type="date" value={route.to ?? ''} min={route.from} onChange={(e) => set({ to: day(e.currentTarget.value) })} />
-      </label>
+      </div>
+      <div class="field">
+        <label for="filter-from">From</label>
+        <input id="filter-from" type="date" value={route.from ?? ''} max={route.to} onChange={(e) => set({ from: day(e.currentTarget.value) })} />
+      </div>
+      <div class="field">
+        <label for="filter-to">To</label>
+        <input id="filter-to" type="date" value={route.to ?? ''} min={route.from} onChange={(e) => set({ to: day(e.currentTarget.value) })} />
+      </div>
       <div class="filter-actions">
         {filtered ? (
           <button type="button" class="btn ghost" onClick={() => set({ camera: undefined, from: undefined, to: undefined })}>
