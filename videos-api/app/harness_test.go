@@ -27,8 +27,8 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
-	videosapi "github.com/camvault/camvault/videos-api"
 	"github.com/camvault/camvault/dynalite/dynalitetest"
+	videosapi "github.com/camvault/camvault/videos-api"
 	"github.com/camvault/camvault/videos-api/app"
 	"github.com/camvault/camvault/videos-api/clip"
 	"github.com/camvault/camvault/videos-api/routes"

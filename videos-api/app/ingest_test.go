@@ -115,7 +115,11 @@ func TestIngestSkipsWhatIsNotAClip(t *testing.T) {
 		{"bad escaping", events.S3Event{Records: []events.S3EventRecord{{EventName: "ObjectCreated:Put", S3: events.S3Entity{Bucket: events.S3Bucket{Name: bucket}, Object: events.S3Object{Key: "clips/%zz"}}}}}},
 		{"deleted since the event", s3Event(clipKey)},
 		{"another bucket", func() events.S3Event { ev := s3Event(clipKey); ev.Records[0].S3.Bucket.Name = "other"; return ev }()},
-		{"a removal", func() events.S3Event { ev := s3Event(clipKey); ev.Records[0].EventName = "ObjectRemoved:Delete"; return ev }()},
+		{"a removal", func() events.S3Event {
+			ev := s3Event(clipKey)
+			ev.Records[0].EventName = "ObjectRemoved:Delete"
+			return ev
+		}()},
 		{"no records", events.S3Event{}},
 	}
 	for _, tt := range tests {
