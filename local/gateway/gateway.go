@@ -191,7 +191,11 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.gatewayResponse(w, rec, http.StatusForbidden, "ACCESS_DENIED", "User is not authorized to access this resource")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var body []byte
+	var err error
+	if r.Body != nil {
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	}
 	if err != nil {
 		g.gatewayResponse(w, rec, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "Request Too Long")
 		return

@@ -102,7 +102,7 @@ type harness struct {
 	clock *fakeClock
 }
 
-func newHarness(t *testing.T, handlers map[string]Handler) *harness {
+func newHarness(t testing.TB, handlers map[string]Handler) *harness {
 	t.Helper()
 	h := &harness{auth: &testAuthorizer{calls: map[string]int{}}, clock: &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}
 	all := map[string]Handler{}
