@@ -32,6 +32,9 @@ export interface Clip {
   capturedAt: Date;
   durationSeconds?: number;
   sizeBytes?: number;
+  /** A still exists (the list carries no URL; GET the clip to sign one). */
+  hasThumbnail: boolean;
+  /** A signed still URL, when the answer carried one. */
   thumbnailUrl?: string;
 }
 
@@ -39,6 +42,8 @@ export interface Clip {
 export interface ClipDetail extends Clip {
   playUrl: string;
   downloadUrl: string;
+  /** When the signed URLs stop working. */
+  urlExpiresAt?: Date;
 }
 
 /** One page of a list. */
@@ -96,10 +101,12 @@ function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K]
 export function parseMe(v: unknown): Me {
   const o = obj(v, 'me');
   const role = o['role'] === 'admin' ? 'admin' : 'viewer';
+  // ["*"] (or "*") is every camera; otherwise a list of ids.
   const cams = o['cameras'];
-  let cameras: Me['cameras'] = 'all';
-  if (Array.isArray(cams)) cameras = cams.filter((c): c is string => typeof c === 'string');
-  else if (typeof cams === 'string' && cams !== '*' && cams !== '') cameras = cams.split(',');
+  let list: string[] = [];
+  if (Array.isArray(cams)) list = cams.filter((c): c is string => typeof c === 'string');
+  else if (typeof cams === 'string' && cams !== '') list = cams.split(',');
+  const cameras: Me['cameras'] = list.includes('*') ? 'all' : list;
   const email = str(o, 'email', 'me');
   const me: Me = { email, name: optStr(o, 'name') ?? email, role, cameras };
   put(me, 'picture', optStr(o, 'picture'));
@@ -121,17 +128,20 @@ export function parseClip(v: unknown): Clip {
     id: str(o, 'id', 'clip'),
     cameraId: str(o, 'cameraId', 'clip'),
     capturedAt: time(o, 'capturedAt', 'clip'),
+    hasThumbnail: o['hasThumbnail'] === true || typeof o['thumbnailUrl'] === 'string',
   };
   const dur = optNum(o, 'durationSeconds');
   put(c, 'durationSeconds', dur !== undefined && dur > 0 ? dur : undefined); // 0 = the device did not say
-  put(c, 'sizeBytes', optNum(o, 'sizeBytes'));
+  put(c, 'sizeBytes', optNum(o, 'size'));
   put(c, 'thumbnailUrl', optStr(o, 'thumbnailUrl'));
   return c;
 }
 
 export function parseClipDetail(v: unknown): ClipDetail {
   const o = obj(v, 'clip');
-  return { ...parseClip(o), playUrl: str(o, 'playUrl', 'clip'), downloadUrl: str(o, 'downloadUrl', 'clip') };
+  const d: ClipDetail = { ...parseClip(o), playUrl: str(o, 'playUrl', 'clip'), downloadUrl: str(o, 'downloadUrl', 'clip') };
+  put(d, 'urlExpiresAt', optTime(o, 'urlExpiresAt'));
+  return d;
 }
 
 export function parsePage<T>(v: unknown, item: (v: unknown) => T): Page<T> {

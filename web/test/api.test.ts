@@ -35,7 +35,7 @@ async function failure(p: Promise<unknown>): Promise<ApiError> {
 
 describe('Api', () => {
   it('sends the bearer token and reads /me', async () => {
-    const { fetch, calls } = fakeFetch(json(200, { email: 'a@example.com', name: 'A', role: 'admin', cameras: '*' }));
+    const { fetch, calls } = fakeFetch(json(200, { email: 'a@example.com', name: 'A', role: 'admin', cameras: ['*'] }));
     const me = await api(fetch).me();
     expect(me).toEqual({ email: 'a@example.com', name: 'A', role: 'admin', cameras: 'all' });
     expect(calls[0]?.url).toBe('http://127.0.0.1:4000/dev/me');
@@ -58,7 +58,7 @@ describe('Api', () => {
   it('lists the timeline with filters as query parameters', async () => {
     const { fetch, calls } = fakeFetch(
       json(200, {
-        items: [{ id: '01J1', cameraId: 'front', capturedAt: '2026-11-25T14:00:00Z', durationSeconds: 12.5, sizeBytes: 2048, thumbnailUrl: 'http://s3/t.jpg' }],
+        items: [{ id: '01J1', cameraId: 'front', capturedAt: '2026-11-25T14:00:00Z', durationSeconds: 12.5, size: 2048, contentType: 'video/mp4', hasThumbnail: true, expiresAt: '2026-12-25T14:00:00Z' }],
         nextCursor: 'c2',
       }),
     );
@@ -71,7 +71,7 @@ describe('Api', () => {
     expect(u.searchParams.get('cursor')).toBe('c1');
     expect(page.nextCursor).toBe('c2');
     expect(page.items[0]).toEqual({
-      id: '01J1', cameraId: 'front', capturedAt: new Date('2026-11-25T14:00:00Z'), durationSeconds: 12.5, sizeBytes: 2048, thumbnailUrl: 'http://s3/t.jpg',
+      id: '01J1', cameraId: 'front', capturedAt: new Date('2026-11-25T14:00:00Z'), durationSeconds: 12.5, sizeBytes: 2048, hasThumbnail: true,
     });
   });
 
@@ -95,9 +95,14 @@ describe('Api', () => {
 
   it('reads one clip with its signed URLs', async () => {
     const { fetch, calls } = fakeFetch(
-      json(200, { id: 'v1', cameraId: 'front', capturedAt: '2026-11-25T14:00:00Z', playUrl: 'http://s3/p', downloadUrl: 'http://s3/d' }),
+      json(200, {
+        id: 'v1', cameraId: 'front', capturedAt: '2026-11-25T14:00:00Z', size: 10, contentType: 'video/mp4', hasThumbnail: true,
+        playUrl: 'http://s3/p', downloadUrl: 'http://s3/d', thumbnailUrl: 'http://s3/t', urlExpiresAt: '2026-11-25T14:15:00Z',
+      }),
     );
     const c = await api(fetch).clip('front', 'v1');
+    expect(c.thumbnailUrl).toBe('http://s3/t');
+    expect(c.urlExpiresAt).toEqual(new Date('2026-11-25T14:15:00Z'));
     expect(c.playUrl).toBe('http://s3/p');
     expect(c.downloadUrl).toBe('http://s3/d');
     expect(calls[0]?.url).toBe('http://127.0.0.1:4000/dev/cameras/front/videos/v1');

@@ -21,9 +21,9 @@ beforeEach(() => {
   seen = [];
   answers = {
     '/config.json': () => json(200, config),
-    '/dev/me': () => json(200, { email: 'viewer@example.com', name: 'Vera Viewer', role: 'viewer', cameras: '*' }),
+    '/dev/me': () => json(200, { email: 'viewer@example.com', name: 'Vera Viewer', role: 'viewer', cameras: ['*'] }),
     '/dev/cameras': () => json(200, { items: [{ id: 'front', name: 'Front door', clipCount: 1, lastClipAt: new Date().toISOString() }] }),
-    '/dev/cameras/front/videos': () => json(200, { items: [{ id: '01J', cameraId: 'front', capturedAt: new Date().toISOString() }] }),
+    '/dev/cameras/front/videos': () => json(200, { items: [{ id: '01J', cameraId: 'front', capturedAt: new Date().toISOString(), size: 1, contentType: 'video/mp4', hasThumbnail: false }] }),
   };
   vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
     const u = new URL(String(input), 'http://web.test/');

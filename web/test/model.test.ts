@@ -8,7 +8,7 @@ describe('wire shapes', () => {
     expect(parseCamera({ id: 'yard' })).toEqual({ id: 'yard', name: 'yard' });
     expect(parseCamera({ id: 'yard', name: 'Yard', lastClipAt: 'never', clipCount: -1 })).toEqual({ id: 'yard', name: 'Yard' });
     expect(parseClip({ id: 'v', cameraId: 'c', capturedAt: '2026-11-25T10:00:00Z', durationSeconds: 0 })).toEqual({
-      id: 'v', cameraId: 'c', capturedAt: new Date('2026-11-25T10:00:00Z'),
+      id: 'v', cameraId: 'c', capturedAt: new Date('2026-11-25T10:00:00Z'), hasThumbnail: false,
     });
   });
 
@@ -17,6 +17,12 @@ describe('wire shapes', () => {
     expect(() => parseCamera({ name: 'x' })).toThrow(ShapeError);
     expect(() => parsePage({}, parseCamera)).toThrow(ShapeError);
     expect(() => parseMe({ role: 'admin' })).toThrow(ShapeError);
+  });
+
+  it('reads ["*"] as every camera and a list as a restriction', () => {
+    expect(parseMe({ email: 'a@example.com', role: 'viewer', cameras: ['*'] }).cameras).toBe('all');
+    expect(parseMe({ email: 'a@example.com', role: 'viewer', cameras: ['front-door'] }).cameras).toEqual(['front-door']);
+    expect(parseMe({ email: 'a@example.com', role: 'viewer', cameras: [] }).cameras).toEqual([]);
   });
 
   it('never promotes an unknown role to admin', () => {

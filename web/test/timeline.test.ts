@@ -3,7 +3,7 @@ import { type Clip, clipKey } from '../src/model';
 import { groupByDay, initialTimeline, neighbours, reduce, type Timeline } from '../src/timeline';
 
 function clip(id: string, at: string, cameraId = 'front'): Clip {
-  return { id, cameraId, capturedAt: new Date(at) };
+  return { id, cameraId, capturedAt: new Date(at), hasThumbnail: false };
 }
 
 const a = clip('a', '2026-11-25T12:00:00');

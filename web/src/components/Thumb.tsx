@@ -1,6 +1,8 @@
 // A clip or camera thumbnail, with a quiet placeholder when there is none or
 // its (signed, short-lived) URL no longer loads.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Clip } from '../model';
+import type { Thumbnails } from '../thumbnails';
 
 export function Thumb(props: { url?: string | undefined; label: string; badge?: string | undefined }) {
   const [failed, setFailed] = useState<string | null>(null);
@@ -18,6 +20,47 @@ export function Thumb(props: { url?: string | undefined; label: string; badge?: 
         </span>
       )}
       {props.badge ? <span class="thumb-badge">{props.badge}</span> : null}
+    </span>
+  );
+}
+
+/** A clip's still, fetched (signed) only once its card scrolls near the screen. */
+export function ClipThumb(props: { clip: Clip; thumbnails: Thumbnails; label: string; badge?: string | undefined }) {
+  const { clip, thumbnails } = props;
+  const [url, setUrl] = useState<string | null | undefined>(() => thumbnails.cached(clip));
+  const el = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    const known = thumbnails.cached(clip);
+    setUrl(known);
+    if (known !== undefined || !el.current) return;
+    let live = true;
+    const fetchNow = () => {
+      void thumbnails.get(clip).then((u) => live && setUrl(u));
+    };
+    if (typeof IntersectionObserver === 'undefined') {
+      fetchNow();
+      return () => {
+        live = false;
+      };
+    }
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          io.disconnect();
+          fetchNow();
+        }
+      },
+      { rootMargin: '300px 0px' },
+    );
+    io.observe(el.current);
+    return () => {
+      live = false;
+      io.disconnect();
+    };
+  }, [clip, thumbnails]);
+  return (
+    <span ref={el} class="thumb-wrap">
+      <Thumb url={url ?? undefined} label={props.label} badge={props.badge} />
     </span>
   );
 }

@@ -5,13 +5,15 @@ import { clockTime, dayHeading, duration } from '../format';
 import { type Clip, clipKey } from '../model';
 import { formatRoute, type Route } from '../route';
 import { groupByDay, type Timeline } from '../timeline';
-import { Thumb } from './Thumb';
+import type { Thumbnails } from '../thumbnails';
+import { ClipThumb } from './Thumb';
 
 export function TimelineView(props: {
   timeline: Timeline;
   route: Route;
   now: Date;
   cameraName: (id: string) => string;
+  thumbnails: Thumbnails;
   onLoadMore: () => void;
   onRetry: () => void;
   onClearFilters: () => void;
@@ -106,7 +108,7 @@ export function TimelineView(props: {
           </h2>
           <ul class="grid" role="list">
             {g.clips.map((c) => (
-              <ClipCard key={clipKey(c)} clip={c} route={route} fresh={t.fresh.has(clipKey(c))} cameraName={props.cameraName(c.cameraId)} />
+              <ClipCard key={clipKey(c)} clip={c} route={route} thumbnails={props.thumbnails} fresh={t.fresh.has(clipKey(c))} cameraName={props.cameraName(c.cameraId)} />
             ))}
           </ul>
         </section>
@@ -138,7 +140,7 @@ export function TimelineView(props: {
   );
 }
 
-function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName: string }) {
+function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName: string; thumbnails: Thumbnails }) {
   const { clip: c } = props;
   const key = clipKey(c);
   const time = clockTime(c.capturedAt);
@@ -149,7 +151,7 @@ function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName:
         class="card-link"
         aria-label={`${props.cameraName}, ${time}${c.durationSeconds !== undefined ? `, ${duration(c.durationSeconds)}` : ''}`}
       >
-        <Thumb url={c.thumbnailUrl} label={props.cameraName} badge={c.durationSeconds !== undefined ? duration(c.durationSeconds) : undefined} />
+        <ClipThumb clip={c} thumbnails={props.thumbnails} label={props.cameraName} badge={c.durationSeconds !== undefined ? duration(c.durationSeconds) : undefined} />
         <span class="card-meta">
           <span class="card-time">{time}</span>
           <span class="muted small card-camera">{props.cameraName}</span>

@@ -7,6 +7,7 @@ import { clockTime } from '../format';
 import { type Clip, clipKey, type Me } from '../model';
 import { dayEnd, dayStart, listKey, type Route } from '../route';
 import type { Session } from '../session';
+import { Thumbnails } from '../thumbnails';
 import { initialTimeline, neighbours, reduce } from '../timeline';
 import { useRoute } from '../useRoute';
 import { type CameraList, Cameras } from './Cameras';
@@ -44,6 +45,16 @@ export function Vault(props: {
     return err;
   }, []);
 
+  // Signed stills, fetched for cards on screen (the lists carry none).
+  const thumbnails = useMemo(
+    () =>
+      new Thumbnails(
+        (cameraId, videoId) => api.clip(cameraId, videoId),
+        (e) => fail(e),
+      ),
+    [api, fail],
+  );
+
   // Relative times ("5 min ago") move on.
   useEffect(() => {
     const id = setInterval(() => setNow(new Date()), 60_000);
@@ -56,8 +67,8 @@ export function Vault(props: {
     return () => clearTimeout(id);
   }, [toast]);
 
-  // Cameras, then a thumbnail for each camera the list gave none: its newest
-  // clip's (one limit=1 request per camera, only when needed).
+  // Cameras, then a thumbnail for each: its newest clip's still (a limit=1
+  // list and that clip's GET per camera with clips).
   useEffect(() => {
     let live = true;
     setCameras((c) => ({ ...c, status: 'loading' }));
@@ -70,7 +81,8 @@ export function Vault(props: {
           missing.map(async (c): Promise<[string, string | null]> => {
             try {
               const page = await api.clips({ camera: c.id, limit: 1 });
-              return [c.id, page.items[0]?.thumbnailUrl ?? null];
+              const newest = page.items[0];
+              return [c.id, newest ? await thumbnails.get(newest) : null];
             } catch {
               return [c.id, null];
             }
@@ -87,7 +99,7 @@ export function Vault(props: {
     return () => {
       live = false;
     };
-  }, [api, camerasVersion, fail]);
+  }, [api, camerasVersion, fail, thumbnails]);
 
   const query = useCallback(
     (r: Route, cursor?: string) => {
@@ -180,13 +192,14 @@ export function Vault(props: {
       const k = `${cameraId}/${videoId}`;
       const n = neighbours(timelineRef.current.items, k);
       dispatch({ type: 'removed', clip: k });
+      thumbnails.forget(k);
       setCamerasVersion((v) => v + 1);
       setToast('Clip deleted.');
       const go = n.next ?? n.prev;
       const { clip: _c, ...rest } = routeRef.current;
       navigate(go ? { ...rest, clip: { cameraId: go.cameraId, videoId: go.id } } : rest, { replace: true });
     },
-    [navigate],
+    [navigate, thumbnails],
   );
 
   const clearFilters = useCallback(() => navigate(routeRef.current.limit ? { limit: routeRef.current.limit } : {}), [navigate]);
@@ -212,6 +225,7 @@ export function Vault(props: {
           route={route}
           now={now}
           cameraName={cameraName}
+          thumbnails={thumbnails}
           onLoadMore={loadMore}
           onRetry={() => setReloads((n) => n + 1)}
           onClearFilters={clearFilters}
