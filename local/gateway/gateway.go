@@ -140,8 +140,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &requestRecord{status: http.StatusOK, cache: "-", principal: "-"}
 	defer func() {
-		g.log.Info("api", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"principal", rec.principal, "latency", time.Since(start).Round(time.Microsecond).String(), "authorizer", rec.cache)
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"principal", rec.principal, "latency", time.Since(start).Round(time.Microsecond).String(), "authorizer", rec.cache}
+		if rec.responseType != "" {
+			attrs = append(attrs, "gatewayResponse", rec.responseType)
+		}
+		g.log.Info("api", attrs...)
 	}()
 	if g.cfg.Docs != nil && (r.URL.Path == "/docs" || strings.HasPrefix(r.URL.Path, "/docs/")) {
 		g.cfg.Docs.ServeHTTP(w, r)
@@ -224,6 +228,8 @@ type requestRecord struct {
 	status    int
 	principal string
 	cache     string // hit, miss or - (not consulted)
+	// responseType is the gateway response's type, when the gateway answered.
+	responseType string
 }
 
 func (g *Gateway) match(method, path string) (routes.Route, map[string]string, bool) {
@@ -417,7 +423,9 @@ func (g *Gateway) preflight(w http.ResponseWriter, rec *requestRecord, path stri
 	}
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", g.origin())
-	h.Set("Access-Control-Allow-Methods", strings.Join(append([]string{"OPTIONS"}, methods...), ","))
+	allowed := append([]string{"OPTIONS"}, methods...)
+	slices.Sort(allowed)
+	h.Set("Access-Control-Allow-Methods", strings.Join(allowed, ","))
 	h.Set("Access-Control-Allow-Headers", "Authorization,Content-Type")
 	h.Set("Access-Control-Max-Age", "600")
 	h.Set("Vary", "Origin")
@@ -441,36 +449,51 @@ func (g *Gateway) origin() string {
 	return g.cfg.WebOrigin
 }
 
-// errorTypes are the x-amzn-ErrorType values API Gateway sends with its
-// gateway responses.
-var errorTypes = map[string]string{
-	"UNAUTHORIZED":                   "UnauthorizedException",
-	"ACCESS_DENIED":                  "AccessDeniedException",
-	"MISSING_AUTHENTICATION_TOKEN":   "MissingAuthenticationTokenException",
-	"AUTHORIZER_FAILURE":             "AuthorizerFailureException",
-	"AUTHORIZER_CONFIGURATION_ERROR": "AuthorizerConfigurationException",
-	"DEFAULT_5XX":                    "InternalServerErrorException",
-	"REQUEST_TOO_LARGE":              "RequestTooLargeException",
-	"BAD_REQUEST_BODY":               "BadRequestException",
+// gatewayResponseTypes describe API Gateway's own answers as camvault's API
+// configures them (infra/api.go's GatewayResponses): the x-amzn-ErrorType
+// header, the error code of DESIGN.md's error shape, and a status override.
+var gatewayResponseTypes = map[string]struct {
+	errorType string
+	code      string
+	status    int // 0: the status API Gateway gives the type
+}{
+	"UNAUTHORIZED":                   {"UnauthorizedException", "unauthorized", 0},
+	"ACCESS_DENIED":                  {"AccessDeniedException", "forbidden", 0},
+	"MISSING_AUTHENTICATION_TOKEN":   {"MissingAuthenticationTokenException", "not_found", http.StatusNotFound},
+	"AUTHORIZER_FAILURE":             {"AuthorizerFailureException", "internal", 0},
+	"AUTHORIZER_CONFIGURATION_ERROR": {"AuthorizerConfigurationException", "internal", 0},
+	"DEFAULT_5XX":                    {"InternalServerErrorException", "internal", 0},
+	"REQUEST_TOO_LARGE":              {"RequestTooLargeException", "bad_request", 0},
+	"BAD_REQUEST_BODY":               {"BadRequestException", "bad_request", 0},
 }
 
-// gatewayResponse writes one of API Gateway's own responses (the API's
-// GatewayResponses add CORS headers and camvault's error shape, with the
-// response type as the code).
-func (g *Gateway) gatewayResponse(w http.ResponseWriter, rec *requestRecord, status int, code, message string) {
+// gatewayResponse writes one of API Gateway's own responses of the given
+// type (status is API Gateway's for it), as the API's GatewayResponses
+// rewrite them: CORS headers for the web origin and the error shape
+// {"error":{"code":...,"message":...}}.
+func (g *Gateway) gatewayResponse(w http.ResponseWriter, rec *requestRecord, status int, responseType, message string) {
+	t := gatewayResponseTypes[responseType]
+	if t.status != 0 {
+		status = t.status
+	}
+	code := t.code
+	if code == "" {
+		code = "internal"
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Access-Control-Allow-Origin", g.origin())
 	h.Set("Access-Control-Allow-Headers", "Authorization,Content-Type")
 	h.Set("Vary", "Origin")
-	if t, ok := errorTypes[code]; ok {
-		h.Set("X-Amzn-Errortype", t)
+	if t.errorType != "" {
+		h.Set("X-Amzn-Errortype", t.errorType)
 	}
 	h.Set("X-Amzn-Requestid", newRequestID())
 	w.WriteHeader(status)
 	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": code, "message": message}})
 	_, _ = w.Write(body)
 	rec.status = status
+	rec.responseType = responseType
 }
 
 func newRequestID() string {

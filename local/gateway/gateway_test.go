@@ -175,9 +175,9 @@ func TestGatewayResponses(t *testing.T) {
 		{"admin DELETE", "DELETE", "/dev/cameras/front/videos/v1", "Bearer admin", 200, ""},
 		{"explicit deny wins", "DELETE", "/dev/cameras/front/videos/v1", "Bearer deny-delete", 403, "ACCESS_DENIED"},
 		{"deny-delete GET", "GET", "/dev/videos", "Bearer deny-delete", 200, ""},
-		{"unknown route", "GET", "/dev/nope", "Bearer admin", 403, "MISSING_AUTHENTICATION_TOKEN"},
-		{"wrong method", "POST", "/dev/videos", "Bearer admin", 403, "MISSING_AUTHENTICATION_TOKEN"},
-		{"wrong stage", "GET", "/prod/videos", "Bearer admin", 403, "MISSING_AUTHENTICATION_TOKEN"},
+		{"unknown route", "GET", "/dev/nope", "Bearer admin", 404, "MISSING_AUTHENTICATION_TOKEN"},
+		{"wrong method", "POST", "/dev/videos", "Bearer admin", 404, "MISSING_AUTHENTICATION_TOKEN"},
+		{"wrong stage", "GET", "/prod/videos", "Bearer admin", 404, "MISSING_AUTHENTICATION_TOKEN"},
 		{"authorizer error", "GET", "/dev/videos", "Bearer fail", 500, "AUTHORIZER_FAILURE"},
 		{"authorizer panic", "GET", "/dev/videos", "Bearer boom", 500, "AUTHORIZER_FAILURE"},
 		{"malformed policy", "GET", "/dev/videos", "Bearer broken", 500, "AUTHORIZER_CONFIGURATION_ERROR"},
@@ -194,8 +194,12 @@ func TestGatewayResponses(t *testing.T) {
 				t.Errorf("Access-Control-Allow-Origin %q, want %q", got, webOrigin)
 			}
 			if tt.code != "" {
-				if got := errorCode(t, body); got != tt.code {
-					t.Errorf("code %q, want %q", got, tt.code)
+				want := gatewayResponseTypes[tt.code]
+				if got := errorCode(t, body); got != want.code {
+					t.Errorf("code %q, want %q", got, want.code)
+				}
+				if got := resp.Header.Get("X-Amzn-Errortype"); got != want.errorType {
+					t.Errorf("x-amzn-ErrorType %q, want %q", got, want.errorType)
 				}
 			}
 		})
@@ -259,10 +263,10 @@ func TestPreflight(t *testing.T) {
 		status  int
 		methods string
 	}{
-		{"/dev/me", 204, "OPTIONS,GET"},
-		{"/dev/cameras/front/videos/v1", 204, "OPTIONS,GET,DELETE"},
+		{"/dev/me", 204, "GET,OPTIONS"},
+		{"/dev/cameras/front/videos/v1", 204, "DELETE,GET,OPTIONS"},
 		{"/dev/cameras/front", 204, "OPTIONS"},
-		{"/dev/nope", 403, ""},
+		{"/dev/nope", 404, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
