@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -56,6 +57,7 @@ const (
 	cursorFile    = "cursor-secret"
 	seededMarker  = "seeded"
 	localJSONFile = "local.json"
+	lockFile      = "lock"
 )
 
 // Options configures the stack. Zero ports pick free ones.
@@ -119,6 +121,7 @@ type Stack struct {
 	dieOnce  sync.Once
 	closers  []func()
 	closed   sync.Once
+	locked   bool // holds the data dir's lock
 }
 
 // Start brings every part up, seeds on first start, writes local.json and
@@ -140,13 +143,16 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 			s.Close()
 		}
 	}()
+	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	if err := s.lock(); err != nil {
+		return nil, err
+	}
 	if opts.Reset {
 		if err := reset(opts.DataDir); err != nil {
 			return nil, err
 		}
-	}
-	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("data dir: %w", err)
 	}
 	_ = os.Remove(filepath.Join(opts.DataDir, localJSONFile))
 
@@ -291,6 +297,27 @@ func (s *Stack) startDynamoDB(ctx context.Context) error {
 	return nil
 }
 
+// lock takes the data dir's lock file for the stack's lifetime, so a second
+// stack on the same data dir fails clearly instead of corrupting it.
+func (s *Stack) lock() error {
+	path := filepath.Join(s.opts.DataDir, lockFile)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return fmt.Errorf("data dir lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder, _ := os.ReadFile(path)
+		f.Close()
+		return fmt.Errorf("data dir %s is in use by another camvault-local (pid %s): stop it, or pass another --data-dir", s.opts.DataDir, strings.TrimSpace(string(holder)))
+	}
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	// Closing the file releases the lock.
+	s.closers = append(s.closers, func() { f.Close() })
+	s.locked = true
+	return nil
+}
+
 // serve runs handler on l until Close.
 func (s *Stack) serve(name string, l net.Listener, h http.Handler) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
@@ -361,11 +388,12 @@ func (s *Stack) Close() {
 			s.dieOnce.Do(func() {}) // an exit we cause is not a death
 			_ = s.dynalite.Stop()
 		}
+		if s.locked {
+			// Before the lock goes: local.json belongs to its holder.
+			_ = os.Remove(filepath.Join(s.opts.DataDir, localJSONFile))
+		}
 		for _, c := range s.closers {
 			c()
-		}
-		if s.opts.DataDir != "" {
-			_ = os.Remove(filepath.Join(s.opts.DataDir, localJSONFile))
 		}
 	})
 }

@@ -444,6 +444,26 @@ func TestStartErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("data dir in use", func(t *testing.T) {
+		dir := t.TempDir()
+		first, err := stack.Start(context.Background(), stack.Options{DataDir: dir, NoSeed: true, AllowedDomains: []string{"example.com"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer first.Close()
+		second, err := stack.Start(context.Background(), stack.Options{DataDir: dir, NoSeed: true, AllowedDomains: []string{"example.com"}})
+		if err == nil {
+			second.Close()
+			t.Fatal("a second stack started on the same data dir")
+		}
+		if !strings.Contains(err.Error(), "in use by another camvault-local") {
+			t.Fatalf("error %q", err)
+		}
+		// The failed start must not have removed the running stack's files.
+		if _, err := os.Stat(filepath.Join(dir, "local.json")); err != nil {
+			t.Fatalf("local.json of the running stack: %v", err)
+		}
+	})
 	t.Run("reset repairs", func(t *testing.T) {
 		s, err := stack.Start(context.Background(), stack.Options{DataDir: corrupt, NoSeed: true, Reset: true, AllowedDomains: []string{"example.com"}})
 		if err != nil {
