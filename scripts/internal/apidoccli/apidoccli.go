@@ -71,6 +71,14 @@ func Run(args []string, env Env) int {
 	}
 }
 
+// parseError makes a flag parsing error a usage error (flag.ErrHelp stays).
+func parseError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usageError(err.Error())
+}
+
 // usageError is a mistake in the command line.
 type usageError string
 
@@ -85,7 +93,7 @@ func runOpenAPI(args []string, env Env) error {
 	localJSON := fs.String("local-json", "", "take the URL from this local.json's apiUrl")
 	stage := fs.String("stage", "", "stage name, for the server's description")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return parseError(err)
 	}
 	switch {
 	case *in == "" || *out == "":
@@ -138,7 +146,7 @@ func runPostman(args []string, env Env) error {
 	stage := fs.String("stage", "dev", "stage name, for the environment's name")
 	checks := fs.Bool("checks", false, "add the contract-checks folder (uses adminToken and strangerToken)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return parseError(err)
 	}
 	if *openapiPath == "" || *generated == "" || *out == "" || *envPath == "" {
 		return usageError("postman: --openapi, --generated, --out and --environment are required")
