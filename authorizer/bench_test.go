@@ -1,0 +1,137 @@
+package authorizer_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"google.golang.org/api/idtoken"
+	"google.golang.org/api/option"
+
+	"github.com/camvault/camvault/authorizer"
+	"github.com/camvault/camvault/authorizer/authorizertest"
+	"github.com/camvault/camvault/authorizer/policy"
+)
+
+// benchToken returns a token valid now (idtoken reads the real clock) and an
+// Authorizer that accepts it, warmed up.
+func benchSetup(b *testing.B) (*authorizer.Authorizer, *authorizertest.Key, *authorizertest.JWKS, string) {
+	keyA, _, _, _ := testKeys(b)
+	jwks := authorizertest.NewJWKS(b, keyA)
+	jwks.SetCacheControl("public, max-age=3600")
+	cfg := baseConfig()
+	cfg.JWKSURL = jwks.URL
+	cfg.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	a, err := authorizer.New(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok := keyA.Sign(b, authorizertest.Claims(authorizer.GoogleIssuer, clientID, "viewer@example.com", "example.com", time.Now()))
+	if _, err := a.Authorize(context.Background(), tok); err != nil {
+		b.Fatal(err)
+	}
+	return a, keyA, jwks, tok
+}
+
+// BenchmarkAuthorize is the warm path: verify the token, decide access,
+// build the Allow policy.
+func BenchmarkAuthorize(b *testing.B) {
+	a, _, _, tok := benchSetup(b)
+	arn, err := policy.ParseMethodARN(methodARN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := a.Authorize(ctx, tok)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if doc := arn.Allow(d.Access); len(doc.Statement) != 1 {
+			b.Fatal("no policy")
+		}
+	}
+}
+
+// BenchmarkHandle is the whole TOKEN event, with the decision log line.
+func BenchmarkHandle(b *testing.B) {
+	a, _, _, tok := benchSetup(b)
+	ctx := context.Background()
+	req := events.APIGatewayCustomAuthorizerRequest{Type: "TOKEN", AuthorizationToken: "Bearer " + tok, MethodArn: methodARN}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := a.Handle(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRSAVerify is the floor: hash the signing input and verify the
+// RS256 signature of the same token with the same key.
+func BenchmarkRSAVerify(b *testing.B) {
+	_, key, _, tok := benchSetup(b)
+	i := strings.LastIndexByte(tok, '.')
+	sig, err := base64.RawURLEncoding.DecodeString(tok[i+1:])
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := []byte(tok[:i])
+	pub := &key.Private.PublicKey
+	b.ReportAllocs()
+	for b.Loop() {
+		digest := sha256.Sum256(input)
+		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// redirect sends every request to the test key set, whatever its URL.
+type redirect struct{ to *url.URL }
+
+func (r redirect) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.URL.Scheme, req.URL.Host, req.URL.Path = r.to.Scheme, r.to.Host, r.to.Path
+	req.Host = r.to.Host
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// BenchmarkIDToken is google.golang.org/api/idtoken validating the same
+// token; its certificate fetches (to Google's fixed URL) are redirected to
+// the test key set, which sends max-age so idtoken caches them.
+func BenchmarkIDToken(b *testing.B) {
+	_, _, jwks, tok := benchSetup(b)
+	to, err := url.Parse(jwks.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	v, err := idtoken.NewValidator(ctx, option.WithHTTPClient(&http.Client{Transport: redirect{to}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := v.Validate(ctx, tok, clientID); err != nil {
+		b.Fatal(err)
+	}
+	hits := jwks.Hits()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := v.Validate(ctx, tok, clientID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if jwks.Hits() != hits {
+		b.Fatalf("idtoken fetched the certs %d more times: not a fair comparison", jwks.Hits()-hits)
+	}
+}
