@@ -22,6 +22,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3bolt"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Ingest receives the S3 events of created objects; the videos-api's
@@ -94,7 +95,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	db, err := bolt.Open(cfg.File, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("s3server: %s: %w", cfg.File, ErrInUse)
 		}
 		return nil, fmt.Errorf("s3server: open %s (corrupt? run with --reset): %w", cfg.File, err)

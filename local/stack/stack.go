@@ -278,7 +278,7 @@ func (s *Stack) startDynamoDB(ctx context.Context) error {
 	s.closers = append(s.closers, func() { logFile.Close() })
 	fmt.Fprintf(logFile, "--- camvault-local starting dynalite at %s\n", time.Now().Format(time.RFC3339))
 	if _, err := exec.LookPath("node"); err != nil {
-		return errors.New("Node.js is not on PATH: the local DynamoDB is dynalite, an npm package; install Node 20 or newer, then run `npm ci` (make dev does)")
+		return errors.New("node (Node.js) is not on PATH: the local DynamoDB is dynalite, an npm package; install Node 20 or newer, then run `npm ci` (make dev does)")
 	}
 	d, err := dynalite.Start(ctx, dynalite.Options{Dir: filepath.Join(s.opts.DataDir, dynamoDir), Port: s.opts.DynamoDBPort, Log: logFile})
 	switch {
