@@ -23,6 +23,7 @@ newman="$CAMVAULT_ROOT/node_modules/.bin/newman"
 timeout="${NEWMAN_STACK_TIMEOUT:-60}"
 [[ -x "$stack_bin" ]] || die "no local stack at $stack_bin; run 'make tools'"
 [[ -x "$newman" ]] || die "newman is not installed; run 'make deps' (npm ci)"
+command -v curl >/dev/null 2>&1 || die "curl is not installed"
 
 work="$(mktemp -d)"
 stack_pid=""
