@@ -27,6 +27,8 @@ type synthesized struct {
 	annotations assertions.Annotations
 	// doc is the template as plain JSON values, for walking.
 	doc map[string]any
+	// outdir is the cloud assembly directory (staged assets included).
+	outdir string
 }
 
 var (
@@ -94,14 +96,15 @@ func synth(t *testing.T, name string) *synthesized {
 			return
 		}
 		buildDir, webDir := fakeAssets(t)
-		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(filepath.Join(filepath.Dir(buildDir), "cdk.out"))})
+		outdir := filepath.Join(filepath.Dir(buildDir), "cdk.out")
+		app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
 		stack, err := NewCamvaultStack(app, StackName(name), &CamvaultStackProps{Stage: st, BuildDir: buildDir, WebDir: webDir})
 		if err != nil {
 			synthErrs[name] = err
 			return
 		}
 		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-		s := &synthesized{stage: st, stack: stack}
+		s := &synthesized{stage: st, stack: stack, outdir: outdir}
 		s.template = assertions.Template_FromStack(stack, nil)
 		s.annotations = assertions.Annotations_FromStack(stack)
 		raw, err := json.Marshal(s.template.ToJSON())

@@ -52,21 +52,22 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions) *
 		),
 	})
 	authFailures := failures.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})
-	alarm("AuthorizerErrorsAlarm", "authorizer-errors", "The TOKEN authorizer failed (crash, timeout or bad answer): callers got 500s", authFailures, 1)
+	alarm("AuthorizerFailuresAlarm", "authorizer-failures", "The TOKEN authorizer failed (crash, timeout or bad answer): callers got 500s", authFailures, 1)
 
 	var errorsM, throttlesM, durationM []awscloudwatch.IMetric
 	for _, name := range fns.names {
 		fn := fns.byName[name]
 		id := constructID(name)
-		opts := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period, Label: jsii.String(name)}
+		opts := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period}
+		labelled := &awscloudwatch.MetricOptions{Label: jsii.String(name)}
 		throttles := fn.MetricThrottles(opts)
 		alarm(id+"ThrottlesAlarm", name+"-throttles", "Lambda "+name+" was throttled", throttles, 1)
-		throttlesM = append(throttlesM, throttles)
+		throttlesM = append(throttlesM, throttles.With(labelled))
 		errs := fn.MetricErrors(opts)
 		if name != AuthorizerFunction {
 			alarm(id+"ErrorsAlarm", name+"-errors", "Lambda "+name+" failed (error or panic)", errs, 1)
 		}
-		errorsM = append(errorsM, errs)
+		errorsM = append(errorsM, errs.With(labelled))
 		durationM = append(durationM, fn.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("p99"), Period: period, Label: jsii.String(name)}))
 	}
 

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/camvault/camvault/videos-api/routes"
+)
+
+// ourFunctions maps each function name to its Lambda's logical id.
+func ourFunctions(t *testing.T, s *synthesized) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, name := range append(routes.Functions(), AuthorizerFunction) {
+		out[name] = s.idWithPrefix(t, "AWS::Lambda::Function", constructID(name)+"Function")
+	}
+	return out
+}
+
+func TestLambdas(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		for name, id := range ourFunctions(t, s) {
+			t.Run(name, func(t *testing.T) {
+				p := props(s.resource(t, id))
+				if p["Runtime"] != "provided.al2023" || asJSON(p["Architectures"]) != `["arm64"]` || p["Handler"] != "bootstrap" {
+					t.Errorf("runtime %v %v handler %v, want provided.al2023 on arm64 with bootstrap", p["Runtime"], p["Architectures"], p["Handler"])
+				}
+				if get(p, "TracingConfig", "Mode") != "Active" {
+					t.Error("X-Ray tracing not active")
+				}
+				if mem, _ := p["MemorySize"].(float64); mem < 128 {
+					t.Errorf("memory %v", p["MemorySize"])
+				}
+				if to, _ := p["Timeout"].(float64); to < 1 || to > 30 {
+					t.Errorf("timeout %v", p["Timeout"])
+				}
+				lg, _ := get(p, "LoggingConfig", "LogGroup", "Ref").(string)
+				if lg == "" {
+					t.Fatal("no explicit log group")
+				}
+				if lgp := props(s.resource(t, lg)); lgp["RetentionInDays"] == nil {
+					t.Error("log group without retention")
+				}
+				if get(p, "Code", "S3Key") == nil {
+					t.Error("code is not an asset")
+				}
+			})
+		}
+	})
+}
+
+func TestLambdaEnvironment(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		fns := ourFunctions(t, s)
+		videosTable := s.idWithPrefix(t, "AWS::DynamoDB::Table", "VideosTable")
+		allowlist := s.idWithPrefix(t, "AWS::DynamoDB::Table", "AllowlistTable")
+		clips := s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")
+		secret := s.onlyID(t, "AWS::SecretsManager::Secret")
+		dist := s.onlyID(t, "AWS::CloudFront::Distribution")
+		for _, name := range routes.Functions() {
+			env, _ := get(props(s.resource(t, fns[name])), "Environment", "Variables").(map[string]any)
+			checks := []struct {
+				key string
+				ok  bool
+			}{
+				{"TABLE_NAME", refersTo(env["TABLE_NAME"], videosTable)},
+				{"BUCKET_NAME", refersTo(env["BUCKET_NAME"], clips)},
+				{"WEB_ORIGIN", refersTo(env["WEB_ORIGIN"], dist) && strings.Contains(asJSON(env["WEB_ORIGIN"]), `"https://"`)},
+				{"RETENTION_DAYS", env["RETENTION_DAYS"] == "30"},
+				{"URL_TTL", env["URL_TTL"] == s.stage.URLTTL.String()},
+				{"CURSOR_SECRET_ARN", refersTo(env["CURSOR_SECRET_ARN"], secret)},
+			}
+			for _, c := range checks {
+				if !c.ok {
+					t.Errorf("%s: %s = %s", name, c.key, asJSON(env[c.key]))
+				}
+			}
+		}
+		env, _ := get(props(s.resource(t, fns[AuthorizerFunction])), "Environment", "Variables").(map[string]any)
+		want := map[string]any{
+			"GOOGLE_CLIENT_IDS": strings.Join(s.stage.GoogleClientIDs, ","),
+			"ALLOWED_DOMAINS":   strings.Join(s.stage.AllowedDomains, ","),
+			"ALLOWED_EMAILS":    strings.Join(s.stage.AllowedEmails, ","),
+			"ADMIN_EMAILS":      strings.Join(s.stage.AdminEmails, ","),
+		}
+		for k, v := range want {
+			if env[k] != v {
+				t.Errorf("authorizer %s = %v, want %v", k, env[k], v)
+			}
+		}
+		if !refersTo(env["ALLOWLIST_TABLE"], allowlist) {
+			t.Errorf("authorizer ALLOWLIST_TABLE = %s", asJSON(env["ALLOWLIST_TABLE"]))
+		}
+		for _, k := range []string{"OIDC_ISSUER", "OIDC_JWKS_URL", "TABLE_NAME", "CURSOR_SECRET_ARN"} {
+			if _, ok := env[k]; ok {
+				t.Errorf("authorizer has %s", k)
+			}
+		}
+	})
+}
+
+// statement is one IAM policy statement, flattened.
+type statement struct {
+	policy    string
+	actions   []string
+	resources []any
+	effect    string
+}
+
+// statementsOf returns every statement of every inline policy and
+// AWS::IAM::Policy attached to the role.
+func statementsOf(s *synthesized, roleID string) []statement {
+	var out []statement
+	add := func(policy string, doc any) {
+		stmts, _ := get(doc, "Statement").([]any)
+		for _, st := range stmts {
+			res := get(st, "Resource")
+			list, ok := res.([]any)
+			if !ok {
+				list = []any{res}
+			}
+			out = append(out, statement{policy: policy, actions: strs(get(st, "Action")), resources: list, effect: get(st, "Effect").(string)})
+		}
+	}
+	for id, p := range s.resources("AWS::IAM::Policy") {
+		for _, r := range get(props(p), "Roles").([]any) {
+			if refersTo(r, roleID) {
+				add(id, get(props(p), "PolicyDocument"))
+			}
+		}
+	}
+	if r, ok := s.resources("AWS::IAM::Role")[roleID]; ok {
+		pols, _ := get(props(r), "Policies").([]any)
+		for _, p := range pols {
+			add(roleID+" inline", get(p, "PolicyDocument"))
+		}
+	}
+	return out
+}
+
+// allStatements returns every statement in the template, from every policy.
+func allStatements(s *synthesized) []statement {
+	var out []statement
+	for id := range s.resources("AWS::IAM::Role") {
+		out = append(out, statementsOf(s, id)...)
+	}
+	return out
+}
+
+// starResourceActions are the only actions any policy in the stack may
+// allow on Resource "*", each because the service has no resource-level
+// permission for it.
+var starResourceActions = map[string]string{
+	"xray:PutTraceSegments":         "X-Ray: no resource-level permissions",
+	"xray:PutTelemetryRecords":      "X-Ray: no resource-level permissions",
+	"cloudfront:CreateInvalidation": "CDK BucketDeployment invalidates the web distribution after upload",
+	"cloudfront:GetInvalidation":    "CDK BucketDeployment waits for that invalidation",
+}
+
+func TestNoWildcardPermissions(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		for _, st := range allStatements(s) {
+			for _, a := range st.actions {
+				if a == "*" || strings.HasSuffix(a, ":*") {
+					t.Errorf("%s allows %q", st.policy, a)
+				}
+				for _, r := range st.resources {
+					if _, ok := starResourceActions[a]; r == "*" && !ok {
+						t.Errorf("%s allows %s on *", st.policy, a)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestNoFullAccessManagedPolicies(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		fns := ourFunctions(t, s)
+		ours := map[string]bool{}
+		for _, id := range fns {
+			ours[get(props(s.resource(t, id)), "Role", "Fn::GetAtt", 0).(string)] = true
+		}
+		for id, r := range s.resources("AWS::IAM::Role") {
+			managed := asJSON(get(props(r), "ManagedPolicyArns"))
+			for _, bad := range []string{"FullAccess", "AdministratorAccess", "PowerUserAccess"} {
+				if strings.Contains(managed, bad) {
+					t.Errorf("role %s has managed policy %s", id, managed)
+				}
+			}
+			if ours[id] && managed != "null" {
+				t.Errorf("function role %s has managed policies %s; it should have only its own grants", id, managed)
+			}
+		}
+	})
+}
+
+// TestLeastPrivilege checks what each of our Lambdas may do: exactly the
+// grants its job needs, on its own resources.
+func TestLeastPrivilege(t *testing.T) {
+	read := []string{"dynamodb:GetItem", "dynamodb:Query"}
+	write := []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+	type want struct {
+		videosRead, videosWrite, allowlistRead, secret bool
+		s3                                             []string
+	}
+	wants := map[string]want{
+		routes.FunctionMe:          {secret: true},
+		routes.FunctionCameras:     {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
+		routes.FunctionVideos:      {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
+		routes.FunctionVideo:       {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
+		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, secret: true, s3: []string{"s3:DeleteObject"}},
+		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}},
+		AuthorizerFunction:         {allowlistRead: true},
+	}
+	allStages(t, func(t *testing.T, s *synthesized) {
+		videosTable := s.idWithPrefix(t, "AWS::DynamoDB::Table", "VideosTable")
+		allowlist := s.idWithPrefix(t, "AWS::DynamoDB::Table", "AllowlistTable")
+		clips := s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")
+		secret := s.onlyID(t, "AWS::SecretsManager::Secret")
+		for name, fnID := range ourFunctions(t, s) {
+			t.Run(name, func(t *testing.T) {
+				w := wants[name]
+				fn := props(s.resource(t, fnID))
+				role := get(fn, "Role", "Fn::GetAtt", 0).(string)
+				logGroup := get(fn, "LoggingConfig", "LogGroup", "Ref").(string)
+				allowed := map[string][]any{} // action -> resources
+				for _, st := range statementsOf(s, role) {
+					if st.effect != "Allow" {
+						continue
+					}
+					for _, a := range st.actions {
+						if strings.Contains(a, "*") {
+							t.Errorf("wildcard action %s", a)
+						}
+						allowed[a] = append(allowed[a], st.resources...)
+					}
+				}
+				for a, res := range allowed {
+					service := strings.SplitN(a, ":", 2)[0]
+					for _, r := range res {
+						switch {
+						case r == "*":
+							// X-Ray has no resource-level permissions; nothing else may use *.
+							if service != "xray" {
+								t.Errorf("%s on *", a)
+							}
+						case service == "logs":
+							if !refersTo(r, logGroup) {
+								t.Errorf("%s on %s, not the function's own log group", a, asJSON(r))
+							}
+						case service == "dynamodb":
+							if !refersTo(r, videosTable) && !refersTo(r, allowlist) {
+								t.Errorf("%s on %s", a, asJSON(r))
+							}
+							if refersTo(r, videosTable) && !(w.videosRead || w.videosWrite) || refersTo(r, allowlist) && !w.allowlistRead {
+								t.Errorf("%s on a table the function has no business with: %s", a, asJSON(r))
+							}
+						case service == "s3":
+							if !refersTo(r, clips) || !strings.HasSuffix(asJSON(r), `"/clips/*"]]}`) {
+								t.Errorf("%s on %s, not clips/* of the clips bucket", a, asJSON(r))
+							}
+						case service == "secretsmanager":
+							if !refersTo(r, secret) {
+								t.Errorf("%s on %s", a, asJSON(r))
+							}
+						default:
+							t.Errorf("unexpected permission %s on %s", a, asJSON(r))
+						}
+					}
+				}
+				has := func(actions ...string) bool {
+					for _, a := range actions {
+						if _, ok := allowed[a]; !ok {
+							return false
+						}
+					}
+					return true
+				}
+				hasAny := func(actions ...string) bool {
+					for _, a := range actions {
+						if _, ok := allowed[a]; ok {
+							return true
+						}
+					}
+					return false
+				}
+				if !has("logs:CreateLogStream", "logs:PutLogEvents") {
+					t.Error("cannot write its logs")
+				}
+				if w.videosRead || w.allowlistRead {
+					if !has(read...) {
+						t.Error("cannot read its table")
+					}
+				} else if hasAny(read...) {
+					t.Error("may read a table it does not need")
+				}
+				if w.videosWrite != hasAny(write...) {
+					t.Errorf("table writes allowed = %v, want %v", hasAny(write...), w.videosWrite)
+				}
+				if w.videosWrite && !has(write...) {
+					t.Error("cannot write the table")
+				}
+				if got := has("secretsmanager:GetSecretValue"); got != w.secret {
+					t.Errorf("cursor secret readable = %v, want %v", got, w.secret)
+				}
+				var s3 []string
+				for a := range allowed {
+					if strings.HasPrefix(a, "s3:") {
+						s3 = append(s3, a)
+					}
+				}
+				if strings.Join(s3, ",") != strings.Join(w.s3, ",") {
+					t.Errorf("S3 actions %v, want %v", s3, w.s3)
+				}
+			})
+		}
+	})
+}

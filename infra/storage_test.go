@@ -1,0 +1,139 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTables(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		videosID := s.idWithPrefix(t, "AWS::DynamoDB::Table", "VideosTable")
+		allowID := s.idWithPrefix(t, "AWS::DynamoDB::Table", "AllowlistTable")
+		wantPolicy := "Delete"
+		if s.stage.Name == "prod" {
+			wantPolicy = "Retain"
+		}
+		for _, id := range []string{videosID, allowID} {
+			r := s.resource(t, id)
+			p := props(r)
+			if p["BillingMode"] != "PAY_PER_REQUEST" {
+				t.Errorf("%s billing %v", id, p["BillingMode"])
+			}
+			if get(p, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled") != true {
+				t.Errorf("%s has no point-in-time recovery", id)
+			}
+			if got, _ := p["DeletionProtectionEnabled"].(bool); got != (s.stage.Name == "prod") {
+				t.Errorf("%s deletion protection %v", id, p["DeletionProtectionEnabled"])
+			}
+			if r["DeletionPolicy"] != wantPolicy || r["UpdateReplacePolicy"] != wantPolicy {
+				t.Errorf("%s deletion/replace policy %v/%v, want %s", id, r["DeletionPolicy"], r["UpdateReplacePolicy"], wantPolicy)
+			}
+		}
+		v := props(s.resource(t, videosID))
+		if got := asJSON(v["KeySchema"]); got != `[{"AttributeName":"PK","KeyType":"HASH"},{"AttributeName":"SK","KeyType":"RANGE"}]` {
+			t.Errorf("videos key schema %s", got)
+		}
+		if get(v, "TimeToLiveSpecification", "AttributeName") != "expiresAt" || get(v, "TimeToLiveSpecification", "Enabled") != true {
+			t.Errorf("videos TTL %s", asJSON(v["TimeToLiveSpecification"]))
+		}
+		gsi := get(v, "GlobalSecondaryIndexes", 0)
+		if get(gsi, "IndexName") != "timeline" || asJSON(get(gsi, "KeySchema")) != `[{"AttributeName":"GSI1PK","KeyType":"HASH"},{"AttributeName":"GSI1SK","KeyType":"RANGE"}]` ||
+			get(gsi, "Projection", "ProjectionType") != "ALL" {
+			t.Errorf("timeline index %s", asJSON(gsi))
+		}
+		for _, attr := range []string{"PK", "SK", "GSI1PK", "GSI1SK"} {
+			if !strings.Contains(asJSON(v["AttributeDefinitions"]), `{"AttributeName":"`+attr+`","AttributeType":"S"}`) {
+				t.Errorf("attribute %s is not a string", attr)
+			}
+		}
+		a := props(s.resource(t, allowID))
+		if got := asJSON(a["KeySchema"]); got != `[{"AttributeName":"subject","KeyType":"HASH"}]` {
+			t.Errorf("allowlist key schema %s", got)
+		}
+	})
+}
+
+func TestBucketsAreLockedDown(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		buckets := s.resources("AWS::S3::Bucket")
+		if len(buckets) != 3 {
+			t.Fatalf("%d buckets, want clips, web and logs", len(buckets))
+		}
+		logs := s.idWithPrefix(t, "AWS::S3::Bucket", "LogsBucket")
+		for id, b := range buckets {
+			p := props(b)
+			if asJSON(p["PublicAccessBlockConfiguration"]) != `{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true}` {
+				t.Errorf("%s public access block %s", id, asJSON(p["PublicAccessBlockConfiguration"]))
+			}
+			if get(p, "BucketEncryption", "ServerSideEncryptionConfiguration", 0, "ServerSideEncryptionByDefault", "SSEAlgorithm") != "AES256" {
+				t.Errorf("%s not encrypted", id)
+			}
+			if id != logs && !refersTo(get(p, "LoggingConfiguration", "DestinationBucketName"), logs) {
+				t.Errorf("%s has no server access logs to the logs bucket", id)
+			}
+			enforced := false
+			for _, bp := range s.resources("AWS::S3::BucketPolicy") {
+				if !refersTo(get(props(bp), "Bucket"), id) {
+					continue
+				}
+				stmts, _ := get(props(bp), "PolicyDocument", "Statement").([]any)
+				for _, st := range stmts {
+					if get(st, "Effect") == "Deny" && get(st, "Condition", "Bool", "aws:SecureTransport") == "false" {
+						enforced = true
+					}
+				}
+			}
+			if !enforced {
+				t.Errorf("%s does not deny plain HTTP", id)
+			}
+		}
+	})
+}
+
+func TestClipsBucket(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		id := s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")
+		r := s.resource(t, id)
+		p := props(r)
+		want := "Delete"
+		if s.stage.Name == "prod" {
+			want = "Retain"
+		}
+		if r["DeletionPolicy"] != want {
+			t.Errorf("deletion policy %v, want %s", r["DeletionPolicy"], want)
+		}
+		rule := get(p, "LifecycleConfiguration", "Rules", 0)
+		if get(rule, "Prefix") != "clips/" || get(rule, "ExpirationInDays") != float64(s.stage.RetentionDays) || get(rule, "Status") != "Enabled" {
+			t.Errorf("lifecycle rule %s, want clips/ expiring after %d days", asJSON(rule), s.stage.RetentionDays)
+		}
+		cors := get(p, "CorsConfiguration", "CorsRules", 0)
+		if asJSON(get(cors, "AllowedMethods")) != `["GET","HEAD"]` || !refersTo(get(cors, "AllowedOrigins"), s.onlyID(t, "AWS::CloudFront::Distribution")) {
+			t.Errorf("CORS %s, want GET/HEAD from the web origin only", asJSON(cors))
+		}
+		if n := len(get(cors, "AllowedOrigins").([]any)); n != 1 {
+			t.Errorf("%d CORS origins", n)
+		}
+		if !strings.Contains(asJSON(p["BucketName"]), `"camvault-`+s.stage.Name+`-clips-"`) {
+			t.Errorf("bucket name %s", asJSON(p["BucketName"]))
+		}
+
+		ingest := s.idWithPrefix(t, "AWS::Lambda::Function", "IngestFunction")
+		var found bool
+		for _, n := range s.resources("Custom::S3BucketNotifications") {
+			np := props(n)
+			if !refersTo(np["BucketName"], id) {
+				continue
+			}
+			cfg := get(np, "NotificationConfiguration", "LambdaFunctionConfigurations", 0)
+			found = refersTo(get(cfg, "LambdaFunctionArn"), ingest) &&
+				asJSON(get(cfg, "Events")) == `["s3:ObjectCreated:*"]` &&
+				asJSON(get(cfg, "Filter", "Key", "FilterRules")) == `[{"Name":"prefix","Value":"clips/"}]`
+			if !found {
+				t.Errorf("notification %s", asJSON(cfg))
+			}
+		}
+		if !found {
+			t.Error("no ObjectCreated notification from clips/ to ingest")
+		}
+	})
+}
