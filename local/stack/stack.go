@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/camvault/camvault/authorizer"
@@ -45,7 +46,11 @@ import (
 const (
 	Bucket = "camvault-clips"
 	Table  = "camvault-clips"
-	Region = "us-east-1"
+	// AllowlistTable holds dynamic grants (see authorizer/grants): put an
+	// item {subject: "someone@example.net", role: "viewer", cameras: {...}}
+	// to admit someone without a restart.
+	AllowlistTable = "camvault-allowlist"
+	Region         = "us-east-1"
 )
 
 // Files and folders of the data dir. Reset removes exactly these.
@@ -102,8 +107,10 @@ type Info struct {
 	DynamoDBURL string `json:"dynamodbUrl"`
 	Bucket      string `json:"bucket"`
 	Table       string `json:"table"`
-	ClientID    string `json:"clientId"`
-	Stage       string `json:"stage"`
+	// AllowlistTable is the authorizer's table of dynamic grants.
+	AllowlistTable string `json:"allowlistTable"`
+	ClientID       string `json:"clientId"`
+	Stage          string `json:"stage"`
 }
 
 // Stack is a running local camvault.
@@ -172,7 +179,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	url := func(name string) string { return "http://" + listeners[name].Addr().String() }
 	s.info = Info{
 		WebURL: url("web"), APIURL: url("api") + "/" + opts.Stage, IssuerURL: url("issuer"), S3URL: url("s3"),
-		Bucket: Bucket, Table: Table, ClientID: issuer.ClientID, Stage: opts.Stage,
+		Bucket: Bucket, Table: Table, AllowlistTable: AllowlistTable, ClientID: issuer.ClientID, Stage: opts.Stage,
 	}
 
 	// The dev issuer: its key persists so tokens survive restarts.
@@ -194,6 +201,9 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	s.ddb = dynamodb.New(dynamodb.Options{Region: Region, BaseEndpoint: aws.String(s.info.DynamoDBURL), Credentials: creds})
 	if err := store.CreateTable(ctx, s.ddb, Table); err != nil {
 		return nil, fmt.Errorf("create the clips table in dynalite: %w", err)
+	}
+	if err := createAllowlistTable(ctx, s.ddb); err != nil {
+		return nil, err
 	}
 
 	// S3 and the videos app (its ingest receives S3's notifications).
@@ -224,6 +234,8 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		AllowedDomains: opts.AllowedDomains,
 		AllowedEmails:  opts.AllowedEmails,
 		AdminEmails:    opts.AdminEmails,
+		AllowlistTable: AllowlistTable,
+		DynamoDB:       s.ddb,
 		Issuer:         s.info.IssuerURL,
 		JWKSURL:        s.info.IssuerURL + "/jwks",
 		Logger:         logger,
@@ -443,4 +455,20 @@ func writeJSON(file string, v any) error {
 		return fmt.Errorf("write %s: %w", file, err)
 	}
 	return os.Rename(tmp, file)
+}
+
+// createAllowlistTable creates the authorizer's grants table (partition key
+// subject) unless it exists.
+func createAllowlistTable(ctx context.Context, ddb *dynamodb.Client) error {
+	_, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String(AllowlistTable),
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("subject"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("subject"), KeyType: ddbtypes.KeyTypeHash}},
+	})
+	var inUse *ddbtypes.ResourceInUseException
+	if err != nil && !errors.As(err, &inUse) {
+		return fmt.Errorf("create the allowlist table in dynalite: %w", err)
+	}
+	return nil
 }

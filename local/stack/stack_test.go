@@ -19,6 +19,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/camvault/camvault/local/gateway"
@@ -164,7 +167,7 @@ func TestStack(t *testing.T) {
 		if err := json.Unmarshal(b, &got); err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range []string{"webUrl", "apiUrl", "issuerUrl", "s3Url", "dynamodbUrl", "bucket", "table", "clientId", "stage"} {
+		for _, k := range []string{"webUrl", "apiUrl", "issuerUrl", "s3Url", "dynamodbUrl", "bucket", "table", "allowlistTable", "clientId", "stage"} {
 			if got[k] == "" {
 				t.Errorf("local.json lacks %s: %s", k, b)
 			}
@@ -310,6 +313,32 @@ func TestStack(t *testing.T) {
 		}
 		if r := e.do(t, "GET", "/me", tok); r.status != 200 {
 			t.Fatalf("allowed route: %d", r.status)
+		}
+	})
+
+	t.Run("allowlist grant", func(t *testing.T) {
+		ddb := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String(info.DynamoDBURL), Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
+		_, err := ddb.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(info.AllowlistTable), Item: map[string]ddbtypes.AttributeValue{
+			"subject": &ddbtypes.AttributeValueMemberS{Value: "guest@other.org"},
+			"role":    &ddbtypes.AttributeValueMemberS{Value: "viewer"},
+			"cameras": &ddbtypes.AttributeValueMemberSS{Value: []string{"driveway"}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var me struct{ Role string }
+		r := e.do(t, "GET", "/me", e.token(t, "guest@other.org"))
+		r.json(t, &me)
+		if r.status != 200 || me.Role != "viewer" {
+			t.Fatalf("granted guest: %d %s", r.status, r.body)
+		}
+		var cams list
+		e.do(t, "GET", "/cameras", e.token(t, "guest@other.org")).json(t, &cams)
+		if len(cams.Items) != 1 || cams.Items[0].ID != "driveway" {
+			t.Fatalf("guest sees cameras %+v", cams.Items)
+		}
+		if r := e.do(t, "GET", "/me", e.token(t, "other@other.org")); r.status != 403 {
+			t.Fatalf("ungranted person: %d", r.status)
 		}
 	})
 
