@@ -25,7 +25,7 @@ require_aws() {
 	command -v aws >/dev/null 2>&1 ||
 		die "the AWS CLI (aws) is not installed or not on PATH; install it (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
 	local err
-	if ! err="$(aws sts get-caller-identity --output text 2>&1 >/dev/null)"; then
+	if ! err="$(aws sts get-caller-identity --output text --cli-connect-timeout 10 --cli-read-timeout 20 2>&1 >/dev/null)"; then
 		die "no usable AWS credentials (aws sts get-caller-identity failed: ${err//$'\n'/ }); set AWS_PROFILE, run 'aws configure' or 'aws sso login'"
 	fi
 }

@@ -56,8 +56,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	issuer := fs.String("issuer", "", "dev issuer URL (default: issuerUrl of local.json)")
 	localJSON := fs.String("local-json", "", "the local stack's local.json (default $CAMVAULT_LOCAL_JSON or .camvault/local.json)")
 	google := fs.Bool("google", false, "sign in with Google (OAuth loopback flow with PKCE)")
-	clientID := fs.String("client-id", lookup(env, "GOOGLE_CLIENT_ID"), "Google desktop OAuth client id (default $GOOGLE_CLIENT_ID)")
-	clientSecret := fs.String("client-secret", lookup(env, "GOOGLE_CLIENT_SECRET"), "Google desktop OAuth client secret (default $GOOGLE_CLIENT_SECRET)")
+	clientID := fs.String("client-id", "", "Google desktop OAuth client id (default $GOOGLE_CLIENT_ID)")
+	clientSecret := fs.String("client-secret", "", "Google desktop OAuth client secret (default $GOOGLE_CLIENT_SECRET)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the Google sign-in")
 	postmanEnv := fs.String("postman-env", "", "write the token into this Postman environment file instead of printing it")
 	varName := fs.String("var", "token", "the Postman environment variable to set (with --postman-env)")
@@ -70,6 +70,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "token: unexpected arguments %q\n", fs.Args())
 		return 2
+	}
+	if *clientID == "" {
+		*clientID = lookup(env, "GOOGLE_CLIENT_ID")
+	}
+	if *clientSecret == "" {
+		*clientSecret = lookup(env, "GOOGLE_CLIENT_SECRET")
 	}
 	if (*email == "") == !*google {
 		fmt.Fprintln(env.Stderr, "token: give exactly one of --email ADDRESS or --google")
