@@ -147,6 +147,19 @@ async function waitForVault(page, role) {
 
 const cardKeys = (page) => page.locator('[data-clip]').evaluateAll((els) => els.map((e) => e.getAttribute('data-clip')));
 
+/** Runs a command to completion; rejects with its output on failure. */
+function run(cmd, args) {
+  return new Promise((resolveRun, reject) => {
+    if (!existsSync(cmd)) return reject(new Error(`${cmd} not found: run "make tools" first`));
+    const p = spawn(cmd, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolveRun(out) : reject(new Error(`${cmd} exited ${code}: ${out.slice(-2000)}`))));
+  });
+}
+
 async function mintToken(stack, email, expiresIn) {
   const res = await fetch(`${stack.info.issuerUrl}/token`, {
     method: 'POST',
@@ -287,6 +300,34 @@ test('phone width', async ({ browser, stack }) => {
   await page.locator('video').waitFor();
   await shot(page, 'phone-player');
   await page.context().close();
+});
+
+test('refresh shows the clips that arrived since', async ({ browser, stack }) => {
+  await ensureViewer(browser, stack);
+  await viewer.goto(`${stack.info.webUrl}/#/`);
+  await viewer.locator('[data-clip]').first().waitFor();
+  const before = new Set(await cardKeys(viewer));
+  const cam = (await viewer.locator('[data-camera]').first().getAttribute('data-camera')) ?? 'front-door';
+  await run(join(repo, 'build/bin/upload-clip'), ['--camera', cam, '--file', join(repo, 'local/seed/media/clip1.mp4'),
+    '--duration', '4', '--local-json', join(stack.dataDir, 'local.json')]);
+  // Ingest runs on the S3 event; refresh until the clip is on record.
+  let fresh = [];
+  for (let i = 0; i < 20 && fresh.length === 0; i++) {
+    const timeline = viewer.waitForResponse((r) => {
+      const path = new URL(r.url()).pathname;
+      return path.endsWith('/videos') && !path.includes('/cameras/') && r.request().method() === 'GET';
+    });
+    await viewer.getByRole('button', { name: 'Refresh' }).click();
+    await timeline;
+    await viewer.locator('.filters button:not([disabled])', { hasText: 'Refresh' }).waitFor();
+    await viewer.locator('.toast').waitFor();
+    fresh = await viewer.locator('[data-clip].fresh').evaluateAll((els) => els.map((e) => e.getAttribute('data-clip')));
+    if (fresh.length === 0) await sleep(500);
+  }
+  assert(fresh.length === 1, `expected one fresh clip, saw ${fresh.length}`);
+  assert(!before.has(fresh[0]) && fresh[0].startsWith(`${cam}/`), `the fresh clip ${fresh[0]} is not the upload`);
+  assert((await cardKeys(viewer))[0] === fresh[0], 'the new clip is not on top');
+  await viewer.locator('.toast').filter({ hasText: '1 new clip' }).waitFor();
 });
 
 test('a deep link survives the sign-in', async ({ browser, stack }) => {
