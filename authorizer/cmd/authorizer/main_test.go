@@ -12,7 +12,9 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/camvault/camvault/authorizer/authorizertest"
+	"github.com/camvault/camvault/authorizer/grantstest"
 	"github.com/camvault/camvault/authorizer/lambdaruntimetest"
+	"github.com/camvault/camvault/dynalite/dynalitetest"
 )
 
 const (
@@ -22,7 +24,8 @@ const (
 
 // TestBinaryUnderLambdaRuntimeAPI builds the real bootstrap (for the host,
 // -tags lambda.norpc) and runs it the way Lambda does, against a Runtime API
-// and a key set on loopback: one Allow, one Deny, one Unauthorized.
+// a key set and a grants table (dynalite) on loopback: Allow (by domain and
+// by grant), Deny and Unauthorized.
 func TestBinaryUnderLambdaRuntimeAPI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -38,6 +41,13 @@ func TestBinaryUnderLambdaRuntimeAPI(t *testing.T) {
 	jwks := authorizertest.NewJWKS(t, key)
 	const issuer = "http://127.0.0.1:4002"
 	rt := lambdaruntimetest.Start(t)
+	ddb := dynalitetest.Start(t)
+	if err := grantstest.CreateTable(context.Background(), grantstest.Client(ddb), "allowlist"); err != nil {
+		t.Fatal(err)
+	}
+	if err := grantstest.Put(context.Background(), grantstest.Client(ddb), "allowlist", "guest@gmail.com", "viewer", []string{"porch"}); err != nil {
+		t.Fatal(err)
+	}
 
 	cmd := exec.Command(bin)
 	cmd.Env = []string{
@@ -47,6 +57,11 @@ func TestBinaryUnderLambdaRuntimeAPI(t *testing.T) {
 		"ADMIN_EMAILS=admin@example.com",
 		"OIDC_ISSUER=" + issuer,
 		"OIDC_JWKS_URL=" + jwks.URL,
+		"ALLOWLIST_TABLE=allowlist",
+		"AWS_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=test",
+		"AWS_SECRET_ACCESS_KEY=test",
+		"AWS_ENDPOINT_URL_DYNAMODB=" + ddb,
 	}
 	logs := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
@@ -64,10 +79,12 @@ func TestBinaryUnderLambdaRuntimeAPI(t *testing.T) {
 	}
 	tests := []struct {
 		name, header, want string
+		context            map[string]any
 	}{
-		{"allow", token("viewer@example.com", "example.com"), "Allow"},
-		{"deny", token("stranger@example.org", "example.org"), "Deny"},
-		{"unauthorized", "Bearer not.a.token", "Unauthorized"},
+		{"allow", token("viewer@example.com", "example.com"), "Allow", map[string]any{"email": "viewer@example.com", "role": "viewer", "cameras": "*"}},
+		{"allow by a grant", token("guest@gmail.com", ""), "Allow", map[string]any{"email": "guest@gmail.com", "role": "viewer", "cameras": "porch"}},
+		{"deny", token("stranger@example.org", "example.org"), "Deny", nil},
+		{"unauthorized", "Bearer not.a.token", "Unauthorized", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,8 +110,10 @@ func TestBinaryUnderLambdaRuntimeAPI(t *testing.T) {
 			if effect := resp.PolicyDocument.Statement[0].Effect; effect != tt.want {
 				t.Fatalf("effect %s, want %s: %s", effect, tt.want, res.Payload)
 			}
-			if tt.want == "Allow" && (resp.Context["role"] != "viewer" || resp.Context["email"] != "viewer@example.com") {
-				t.Errorf("context %v", resp.Context)
+			for k, v := range tt.context {
+				if resp.Context[k] != v {
+					t.Errorf("context %s = %v, want %v", k, resp.Context[k], v)
+				}
 			}
 		})
 	}
