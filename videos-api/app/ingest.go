@@ -30,7 +30,15 @@ const (
 // skipped. It returns an error only for failures worth a retry (storage
 // unavailable); every step is idempotent, so a redelivered event leaves one
 // record and one count increment.
-func (a *App) Ingest(ctx context.Context, ev events.S3Event) error {
+func (a *App) Ingest(ctx context.Context, ev events.S3Event) (err error) {
+	defer func() {
+		// A panic must not take the runtime down: report it, so the event
+		// is retried (and, if it keeps failing, sent to the failure queue).
+		if p := recover(); p != nil {
+			a.log.Error("panic ingesting event", "panic", fmt.Sprint(p))
+			err = fmt.Errorf("app: ingest: panic: %v", p)
+		}
+	}()
 	var errs []error
 	for _, rec := range ev.Records {
 		if err := a.ingestRecord(ctx, rec); err != nil {

@@ -181,3 +181,26 @@ func TestStorageFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPanicsDoNotEscape: a handler or ingest that panics (here: no DynamoDB
+// client at all) answers a 500 or returns an error; it never crashes the
+// runtime.
+func TestPanicsDoNotEscape(t *testing.T) {
+	e := newEnv(t)
+	id := e.upload("porch", "2026-11-25T10:00:00Z", 1, false)
+	cfg, _ := app.ConfigFromEnv(mapEnv(map[string]string{
+		"TABLE_NAME": e.table, "BUCKET_NAME": bucket, "WEB_ORIGIN": webOrigin, "CURSOR_SECRET": secret,
+	}))
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	broken := &env{t: t, s3: e.s3, s3URL: e.s3URL}
+	broken.app = app.New(cfg, nil, e.s3)
+	broken.h = broken.app.Handlers()
+	status, body := broken.call(viewer, "GET", "/cameras")
+	if code, _ := errorOf(body); status != 500 || code != "internal" {
+		t.Fatalf("= %d %v, want 500 internal", status, body)
+	}
+	clipKey, _, _ := clip.ObjectKeys("porch", id)
+	if err := broken.app.Ingest(context.Background(), s3Event(clipKey)); err == nil || !strings.Contains(err.Error(), "panic") {
+		t.Fatalf("Ingest = %v, want a panic reported as an error", err)
+	}
+}
