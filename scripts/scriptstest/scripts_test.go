@@ -338,10 +338,12 @@ func TestNewmanStackFailures(t *testing.T) {
 	tests := []struct {
 		name      string
 		stack     string // the stand-in's script body; $1.. are the flags
+		timeout   string // NEWMAN_STACK_TIMEOUT
 		wantErrIn string
 	}{
-		{name: "never ready", stack: "echo $$ > \"$PIDFILE\"\nexec sleep 300", wantErrIn: "not ready within 1s"},
-		{name: "exits at once", stack: "echo $$ > \"$PIDFILE\"\necho 'port in use' >&2\nexit 3", wantErrIn: "exited before it was ready"},
+		{name: "never ready", stack: "echo $$ > \"$PIDFILE\"\nexec sleep 300", timeout: "2", wantErrIn: "not ready within 2s"},
+		// A generous timeout: the stand-in's exit must be noticed, not waited out.
+		{name: "exits at once", stack: "echo $$ > \"$PIDFILE\"\necho 'port in use' >&2\nexit 3", timeout: "120", wantErrIn: "exited before it was ready"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -351,7 +353,7 @@ func TestNewmanStackFailures(t *testing.T) {
 			if err := os.WriteFile(stack, []byte("#!/usr/bin/env bash\n"+tt.stack+"\n"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			r := h.run("newman.sh", nil, "CAMVAULT_LOCAL_BIN="+stack, "NEWMAN_STACK_TIMEOUT=1", "PIDFILE="+pidFile)
+			r := h.run("newman.sh", nil, "CAMVAULT_LOCAL_BIN="+stack, "NEWMAN_STACK_TIMEOUT="+tt.timeout, "PIDFILE="+pidFile)
 			if r.code == 0 || !strings.Contains(r.stderr, tt.wantErrIn) {
 				t.Fatalf("exit %d, stderr %q; want a failure saying %q", r.code, r.stderr, tt.wantErrIn)
 			}
