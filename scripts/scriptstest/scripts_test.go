@@ -357,6 +357,9 @@ func TestNewmanStackFailures(t *testing.T) {
 			if r.code == 0 || !strings.Contains(r.stderr, tt.wantErrIn) {
 				t.Fatalf("exit %d, stderr %q; want a failure saying %q", r.code, r.stderr, tt.wantErrIn)
 			}
+			if tt.name == "exits at once" && !strings.Contains(r.stderr, "port in use") {
+				t.Errorf("the stack's log is not shown on failure: %q", r.stderr)
+			}
 			b, err := os.ReadFile(pidFile)
 			if err != nil {
 				t.Fatalf("the stand-in did not start: %v", err)
