@@ -182,7 +182,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	methodARN := MethodARN(g.cfg.Region, g.cfg.AccountID, g.cfg.APIID, g.cfg.Stage, r.Method, path)
-	auth, ok := g.authorize(r.Context(), w, rec, token, methodARN)
+	authCtx, cancelAuth := invocationContext(r)
+	auth, ok := g.authorize(authCtx, w, rec, token, methodARN)
+	cancelAuth()
 	if !ok {
 		return
 	}
@@ -209,7 +211,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.gatewayResponse(w, rec, http.StatusBadRequest, "BAD_REQUEST_BODY", "Invalid request")
 		return
 	}
-	resp, err := invokeHandler(r.Context(), g.cfg.Handlers[route.Function], event)
+	ctx, cancel := invocationContext(r)
+	defer cancel()
+	resp, err := invokeHandler(ctx, g.cfg.Handlers[route.Function], event)
 	if err != nil {
 		g.log.Error("lambda function failed", "function", route.Function, "requestId", event.RequestContext.RequestID, "error", err)
 		g.gatewayResponse(w, rec, http.StatusBadGateway, "DEFAULT_5XX", "Internal server error")
@@ -268,6 +272,18 @@ func (g *Gateway) authorize(ctx context.Context, w http.ResponseWriter, rec *req
 	}
 	g.cache.put(token, resp)
 	return resp, true
+}
+
+// integrationTimeout is API Gateway's limit on an integration (and so on a
+// Lambda invocation it waits for).
+const integrationTimeout = 29 * time.Second
+
+// invocationContext is the context of a Lambda invocation for r: a client
+// that hangs up does not cancel an invocation in AWS, so it does not here
+// either (a cancelled DynamoDB call would also abort dynalite's request,
+// which crashes it); the invocation has API Gateway's deadline instead.
+func invocationContext(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(r.Context()), integrationTimeout)
 }
 
 // invokeAuthorizer calls a, turning a panic into an error as the Lambda

@@ -390,3 +390,19 @@ func TestWithServer(t *testing.T) {
 		})
 	}
 }
+
+// A client hanging up must not cancel the invocation (as in Lambda), while
+// the invocation still has a deadline.
+func TestInvocationOutlivesTheClient(t *testing.T) {
+	clientCtx, hangUp := context.WithCancel(context.Background())
+	r := httptest.NewRequest("GET", "/dev/me", nil).WithContext(clientCtx)
+	hangUp()
+	ctx, cancel := invocationContext(r)
+	defer cancel()
+	if err := ctx.Err(); err != nil {
+		t.Fatalf("invocation context cancelled with the client: %v", err)
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		t.Fatal("invocation has no deadline")
+	}
+}

@@ -29,6 +29,9 @@ import (
 // Ingest method fits it.
 type Ingest func(ctx context.Context, event events.S3Event) error
 
+// invokeTimeout bounds one ingest invocation, as a Lambda timeout does.
+const invokeTimeout = time.Minute
+
 // ErrInUse reports that another process holds the S3 data file.
 var ErrInUse = errors.New("the S3 data file is in use by another process (is another camvault-local running on this data dir?)")
 
@@ -188,7 +191,11 @@ func (s *Server) notify(eventName, bucket, key, ip string) {
 		defer s.pending.Done()
 		delay := s.cfg.RetryDelay
 		for attempt := 0; ; attempt++ {
-			err := invoke(s.ctx, s.cfg.Ingest, event)
+			// Like an asynchronous Lambda invocation, a delivery runs to its
+			// end even while the server closes; only retries are cancelled.
+			ctx, cancel := context.WithTimeout(context.Background(), invokeTimeout)
+			err := invoke(ctx, s.cfg.Ingest, event)
+			cancel()
 			if err == nil {
 				s.log.Info("s3 notification delivered", "event", eventName, "key", key, "attempt", attempt+1)
 				return
