@@ -168,12 +168,14 @@ func (a *App) videos(ctx context.Context, req events.APIGatewayProxyRequest, c C
 }
 
 // timelineWindow bounds the days the cross-camera timeline reads. No clip
-// outlives the retention period (TTL), so a window of retention plus two
-// days (TTL deletes may lag) ending at `to` (default: a day from now, for
-// camera clocks running ahead) loses nothing, and caps a page's Queries.
+// outlives the retention period (TTL), and none is captured more than a day
+// ahead of our clock, so a window from retention plus two days (TTL
+// deletes may lag) before `to` up to `to` (at most a day from now) loses
+// nothing, and caps the Queries of a page whatever the table size.
 func (a *App) timelineWindow(from, to time.Time) (time.Time, time.Time) {
-	if to.IsZero() {
-		to = a.now().UTC().Add(24 * time.Hour)
+	latest := a.now().UTC().Add(24 * time.Hour)
+	if to.IsZero() || to.After(latest) {
+		to = latest
 	}
 	earliest := to.AddDate(0, 0, -(a.cfg.RetentionDays + 2))
 	if from.IsZero() || from.Before(earliest) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -225,6 +226,10 @@ func dayStart(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// maxConcurrentQueries bounds the per-camera Queries of one merged page
+// that run at once.
+const maxConcurrentQueries = 8
+
 // CamerasVideos returns a page of the clips of several cameras, newest
 // first: one Query per camera (each reading at most Limit+2 items), merged.
 // A page's cost grows with the number of cameras and the page size, never
@@ -232,16 +237,17 @@ func dayStart(t time.Time) time.Time {
 func (s *Store) CamerasVideos(ctx context.Context, cameraIDs []string, q Query) (Page, error) {
 	pages := make([]Page, len(cameraIDs))
 	errs := make([]error, len(cameraIDs))
-	done := make(chan int, len(cameraIDs))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, maxConcurrentQueries)
 	for i, id := range cameraIDs {
+		wg.Add(1)
+		slots <- struct{}{}
 		go func() {
+			defer func() { <-slots; wg.Done() }()
 			pages[i], errs[i] = s.CameraVideos(ctx, id, q)
-			done <- i
 		}()
 	}
-	for range cameraIDs {
-		<-done
-	}
+	wg.Wait()
 	var all []clip.Video
 	more := false
 	for i := range pages {
