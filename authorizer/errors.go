@@ -56,8 +56,6 @@ type DeniedError struct {
 func (e *DeniedError) Error() string { return "access denied: " + e.Reason }
 
 // errUnauthorized is what API Gateway turns into a 401; any other text is a 500.
-//
-//lint:ignore ST1005 API Gateway needs this exact text
 var errUnauthorized = errors.New("Unauthorized")
 
 // errUnavailable is returned when a decision cannot be made (the grants table

@@ -3,7 +3,6 @@ package authorizer_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"sync"
 	"testing"
@@ -142,15 +141,6 @@ func outcome(resp events.APIGatewayCustomAuthorizerResponse, err error) string {
 		return "deny"
 	}
 	return "bad effect"
-}
-
-func mustJSON(t testing.TB, v any) string {
-	t.Helper()
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 func slogJSON(w *syncBuffer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
