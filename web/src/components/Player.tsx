@@ -136,7 +136,7 @@ export function Player(p: PlayerProps) {
             </svg>
           </button>
         </header>
-        <div class="stage">
+        <div class="player-stage">
           {load.status === 'loading' ? (
             <div class="stage-msg" role="status">
               Loading clip…

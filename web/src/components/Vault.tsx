@@ -206,38 +206,41 @@ export function Vault(props: {
 
   return (
     <div class="app">
-      <Header me={me} stage={props.config.stage} onSignOut={props.onSignOut} />
-      <main class="content" aria-hidden={open ? 'true' : undefined}>
-        <Cameras
-          cameras={cameras}
-          thumbs={thumbs}
-          selected={route.camera}
-          now={now}
-          onRetry={() => setCamerasVersion((v) => v + 1)}
-          onSelect={(id) => {
-            const { clip: _c, camera: _cam, ...rest } = route;
-            navigate(id ? { ...rest, camera: id } : rest);
-          }}
-        />
-        <Filters route={route} cameras={cameras.items} refreshing={timeline.status === 'refreshing'} onChange={navigate} onRefresh={refresh} />
-        <TimelineView
-          timeline={timeline}
-          route={route}
-          now={now}
-          cameraName={cameraName}
-          thumbnails={thumbnails}
-          onLoadMore={loadMore}
-          onRetry={() => setReloads((n) => n + 1)}
-          onClearFilters={clearFilters}
-          errorAction={
-            timeline.status === 'error' && timeline.error?.startsWith('This account') ? (
-              <button type="button" class="btn primary" onClick={props.onSwitchAccount}>
-                Switch account
-              </button>
-            ) : undefined
-          }
-        />
-      </main>
+      {/* While the player is open the page behind it takes no focus or clicks. */}
+      <div class="page" inert={open ? true : undefined}>
+        <Header me={me} stage={props.config.stage} onSignOut={props.onSignOut} />
+        <main class="content">
+          <Cameras
+            cameras={cameras}
+            thumbs={thumbs}
+            selected={route.camera}
+            now={now}
+            onRetry={() => setCamerasVersion((v) => v + 1)}
+            onSelect={(id) => {
+              const { clip: _c, camera: _cam, ...rest } = route;
+              navigate(id ? { ...rest, camera: id } : rest);
+            }}
+          />
+          <Filters route={route} cameras={cameras.items} refreshing={timeline.status === 'refreshing'} onChange={navigate} onRefresh={refresh} />
+          <TimelineView
+            timeline={timeline}
+            route={route}
+            now={now}
+            cameraName={cameraName}
+            thumbnails={thumbnails}
+            onLoadMore={loadMore}
+            onRetry={() => setReloads((n) => n + 1)}
+            onClearFilters={clearFilters}
+            errorAction={
+              timeline.status === 'error' && timeline.error?.startsWith('This account') ? (
+                <button type="button" class="btn primary" onClick={props.onSwitchAccount}>
+                  Switch account
+                </button>
+              ) : undefined
+            }
+          />
+        </main>
+      </div>
       {open ? (
         <Player
           key="player"
