@@ -199,6 +199,10 @@ func TestPanicsDoNotEscape(t *testing.T) {
 	if code, _ := errorOf(body); status != 500 || code != "internal" {
 		t.Fatalf("= %d %v, want 500 internal", status, body)
 	}
+	// The restricted timeline queries in goroutines: still no crash.
+	if status, _ := broken.call(restricted, "GET", "/videos"); status < 500 {
+		t.Fatalf("restricted timeline without a client = %d, want a 5xx", status)
+	}
 	clipKey, _, _ := clip.ObjectKeys("porch", id)
 	if err := broken.app.Ingest(context.Background(), s3Event(clipKey)); err == nil || !strings.Contains(err.Error(), "panic") {
 		t.Fatalf("Ingest = %v, want a panic reported as an error", err)

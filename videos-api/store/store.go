@@ -243,7 +243,14 @@ func (s *Store) CamerasVideos(ctx context.Context, cameraIDs []string, q Query) 
 		wg.Add(1)
 		slots <- struct{}{}
 		go func() {
-			defer func() { <-slots; wg.Done() }()
+			defer func() {
+				// A panic here would escape the handler's recover.
+				if p := recover(); p != nil {
+					errs[i] = fmt.Errorf("store: listing camera %s: panic: %v", id, p)
+				}
+				<-slots
+				wg.Done()
+			}()
 			pages[i], errs[i] = s.CameraVideos(ctx, id, q)
 		}()
 	}
