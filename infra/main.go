@@ -24,8 +24,12 @@ func main() {
 func run() error {
 	app := awscdk.NewApp(nil)
 	lookup := contextLookup(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
+	// -c buildDir=... and -c webDir=... point at assets built elsewhere.
+	buildDir, _ := lookup("buildDir")
+	webDir, _ := lookup("webDir")
 	for _, st := range Stages(lookup, os.Getenv) {
-		if _, err := NewCamvaultStack(app, StackName(st.Name), &CamvaultStackProps{Stage: st}); err != nil {
+		props := &CamvaultStackProps{Stage: st, BuildDir: buildDir, WebDir: webDir}
+		if _, err := NewCamvaultStack(app, StackName(st.Name), props); err != nil {
 			return err
 		}
 	}

@@ -74,6 +74,10 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 		sp.Description = jsii.String(fmt.Sprintf("camvault %s: security-camera video vault (API, authorizer, clips, web client)", st.Name))
 	}
 	stack := awscdk.NewStack(scope, &id, &sp)
+	// S3 server access logs are delivered by bucket policy, not the
+	// deprecated LogDeliveryWrite ACL (CDK's feature flag, set here so that
+	// the app and its tests build the same stack).
+	stack.Node().SetContext(jsii.String("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"), true)
 	awscdk.Tags_Of(stack).Add(jsii.String("app"), jsii.String("camvault"), nil)
 	awscdk.Tags_Of(stack).Add(jsii.String("stage"), jsii.String(st.Name), nil)
 	if st.HasPlaceholderClientID() {

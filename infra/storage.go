@@ -8,16 +8,15 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3notifications"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/camvault/camvault/videos-api/store"
 )
 
-// The clips table's schema, mirrored from videos-api/store (docs/contracts.md).
+// The clips table's keys, timeline index and TTL attribute come from
+// videos-api/store, the code that reads and writes the table.
+var schema = store.TableSchema
+
 const (
-	TablePartitionKey = "PK"
-	TableSortKey      = "SK"
-	TimelineIndex     = "timeline"
-	TimelinePartition = "GSI1PK"
-	TimelineSort      = "GSI1SK"
-	TTLAttribute      = "expiresAt"
 	// AllowlistKey is the allowlist table's partition key: a lowercased email
 	// address or domain.
 	AllowlistKey = "subject"
@@ -82,10 +81,10 @@ func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
 	})
 
 	d.videos = awsdynamodb.NewTable(stack, jsii.String("VideosTable"), &awsdynamodb.TableProps{
-		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String(TablePartitionKey), Type: awsdynamodb.AttributeType_STRING},
-		SortKey:             &awsdynamodb.Attribute{Name: jsii.String(TableSortKey), Type: awsdynamodb.AttributeType_STRING},
+		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String(schema.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:             &awsdynamodb.Attribute{Name: jsii.String(schema.SortKey), Type: awsdynamodb.AttributeType_STRING},
 		BillingMode:         awsdynamodb.BillingMode_PAY_PER_REQUEST,
-		TimeToLiveAttribute: jsii.String(TTLAttribute),
+		TimeToLiveAttribute: jsii.String(schema.TTLAttribute),
 		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
 		},
@@ -93,9 +92,9 @@ func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
 		RemovalPolicy:      rp,
 	})
 	d.videos.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
-		IndexName:      jsii.String(TimelineIndex),
-		PartitionKey:   &awsdynamodb.Attribute{Name: jsii.String(TimelinePartition), Type: awsdynamodb.AttributeType_STRING},
-		SortKey:        &awsdynamodb.Attribute{Name: jsii.String(TimelineSort), Type: awsdynamodb.AttributeType_STRING},
+		IndexName:      jsii.String(schema.TimelineIndex),
+		PartitionKey:   &awsdynamodb.Attribute{Name: jsii.String(schema.TimelinePartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:        &awsdynamodb.Attribute{Name: jsii.String(schema.TimelineSortKey), Type: awsdynamodb.AttributeType_STRING},
 		ProjectionType: awsdynamodb.ProjectionType_ALL,
 	})
 

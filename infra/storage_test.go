@@ -68,6 +68,9 @@ func TestBucketsAreLockedDown(t *testing.T) {
 			if get(p, "BucketEncryption", "ServerSideEncryptionConfiguration", 0, "ServerSideEncryptionByDefault", "SSEAlgorithm") != "AES256" {
 				t.Errorf("%s not encrypted", id)
 			}
+			if p["AccessControl"] != nil {
+				t.Errorf("%s uses the deprecated canned ACL %v", id, p["AccessControl"])
+			}
 			if id != logs && !refersTo(get(p, "LoggingConfiguration", "DestinationBucketName"), logs) {
 				t.Errorf("%s has no server access logs to the logs bucket", id)
 			}
@@ -86,6 +89,15 @@ func TestBucketsAreLockedDown(t *testing.T) {
 			if !enforced {
 				t.Errorf("%s does not deny plain HTTP", id)
 			}
+		}
+		logDelivery := false
+		for _, bp := range s.resources("AWS::S3::BucketPolicy") {
+			if refersTo(get(props(bp), "Bucket"), logs) && strings.Contains(asJSON(get(props(bp), "PolicyDocument")), `"Service":"logging.s3.amazonaws.com"`) {
+				logDelivery = true
+			}
+		}
+		if !logDelivery {
+			t.Error("the logs bucket's policy does not let S3 deliver server access logs")
 		}
 	})
 }
