@@ -104,6 +104,44 @@ describe('App', () => {
     expect(location.hash).toBe('#/?camera=front&from=2026-11-20');
   });
 
+  it("shows the token's picture when /me has none", async () => {
+    sessionStorage.setItem(TOKEN_KEY, tokenFor('viewer@example.com', Date.now(), 3600, { name: 'Vera V.', picture: 'http://127.0.0.1:9/avatar/1.svg' }));
+    render(<App />, root);
+    await until(() => root.querySelector('img.avatar') !== null, 'the avatar');
+    expect(root.querySelector('img.avatar')?.getAttribute('src')).toBe('http://127.0.0.1:9/avatar/1.svg');
+    expect(text()).toContain('Vera V.');
+  });
+
+  it('google mode: renders the button and One Tap, and signs in with the credential', async () => {
+    answers['/config.json'] = () => json(200, { stage: 'prod', apiUrl: 'http://api.test/dev', auth: 'google', clientId: 'gid.apps.googleusercontent.com' });
+    let callback: ((r: { credential: string }) => void) | undefined;
+    const calls: string[] = [];
+    vi.stubGlobal('google', {
+      accounts: {
+        id: {
+          initialize: (o: { client_id: string; callback: (r: { credential: string }) => void }) => {
+            calls.push(`initialize ${o.client_id}`);
+            callback = o.callback;
+          },
+          renderButton: (el: HTMLElement) => calls.push(`renderButton ${el.className}`),
+          prompt: () => calls.push('prompt'),
+          disableAutoSelect: () => calls.push('disableAutoSelect'),
+          cancel: () => undefined,
+        },
+      },
+    });
+    render(<App />, root);
+    await until(() => calls.includes('prompt'), 'Google sign-in');
+    expect(calls).toEqual(['initialize gid.apps.googleusercontent.com', 'renderButton gis-button', 'prompt']);
+    expect(document.querySelector('script[src*="accounts.google.com"]')).toBeNull(); // already loaded: not fetched again
+    callback?.({ credential: tokenFor('viewer@example.com', Date.now()) });
+    await until(() => text().includes('Vera Viewer'), 'the vault');
+    expect(sessionStorage.getItem(TOKEN_KEY)).not.toBeNull();
+    const out = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Sign out');
+    out?.click();
+    await until(() => calls.includes('disableAutoSelect'), 'auto-select off after sign out');
+  });
+
   it('sign out clears everything', async () => {
     sessionStorage.setItem(TOKEN_KEY, tokenFor('viewer@example.com', Date.now()));
     sessionStorage.setItem('camvault.returnTo', '#/x');

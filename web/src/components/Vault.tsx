@@ -28,7 +28,15 @@ export function Vault(props: {
   onSignOut: () => void;
   onSwitchAccount: () => void;
 }) {
-  const { api, me } = props;
+  const { api } = props;
+  // The API's /me is the authority on role; the ID token's own claims fill in
+  // name and picture when the API does not pass them on.
+  const me = useMemo<Me>(() => {
+    const m: Me = { ...props.me, name: props.session.name ?? props.me.name };
+    const picture = props.me.picture ?? props.session.picture;
+    if (picture) m.picture = picture;
+    return m;
+  }, [props.me, props.session]);
   const [route, navigate] = useRoute();
   const key = listKey(route);
   const [timeline, dispatch] = useReducer(reduce, key, initialTimeline);
