@@ -46,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	select {
 	case <-ctx.Done():
+		stop() // a second Ctrl-C now ends the process at once
 		fmt.Fprintln(stdout, "camvault-local: stopping")
 		return 0
 	case err := <-s.Died():
