@@ -126,7 +126,7 @@ func (a *App) videos(ctx context.Context, req events.APIGatewayProxyRequest, c C
 	}
 	// The cursor is bound to everything that selects the list, and to the
 	// caller's camera set; not to limit, which may change between pages.
-	scope := fmt.Sprintf("%s|%s|%s|%s|%s", route, p.camera, p.fromRaw, p.toRaw, c.scope())
+	scope := fmt.Sprintf("%s|%s|%s|%s|%s", route, p.camera, scopeTime(p.from), scopeTime(p.to), c.scope())
 	q := store.Query{From: p.from, To: p.to, Limit: p.limit}
 	if p.cursor != "" {
 		pos, err := a.cursor.Decode(scope, p.cursor)
@@ -165,6 +165,15 @@ func (a *App) videos(ctx context.Context, req events.APIGatewayProxyRequest, c C
 		out.NextCursor = a.cursor.Encode(scope, store.PositionOf(page.Videos[len(page.Videos)-1]))
 	}
 	return a.json(http.StatusOK, out), nil
+}
+
+// scopeTime writes a query bound into a cursor scope: equal instants
+// spelled differently give the same scope.
+func scopeTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 // timelineWindow bounds the days the cross-camera timeline reads. No clip

@@ -253,6 +253,8 @@ func TestCursorIsBoundToItsQuery(t *testing.T) {
 	cur := body["nextCursor"].(string)
 	_, body = e.call(viewer, "GET", "/cameras/front-door/videos?limit=1")
 	camCur := body["nextCursor"].(string)
+	_, body = e.call(viewer, "GET", "/videos?limit=1&from=2026-11-01T00:00:00Z")
+	rangeCur := body["nextCursor"].(string)
 	tampered := []byte(cur)
 	tampered[3] ^= 1
 	tests := []struct {
@@ -263,6 +265,8 @@ func TestCursorIsBoundToItsQuery(t *testing.T) {
 	}{
 		{"same query", viewer, "/videos?limit=1&cursor=" + url.QueryEscape(cur), 200},
 		{"other limit is fine", viewer, "/videos?limit=3&cursor=" + url.QueryEscape(cur), 200},
+		{"same range spelled differently", viewer, "/videos?limit=1&from=2026-11-01T01:00:00%2B01:00&cursor=" + url.QueryEscape(rangeCur), 200},
+		{"range cursor without the range", viewer, "/videos?limit=1&cursor=" + url.QueryEscape(rangeCur), 400},
 		{"tampered", viewer, "/videos?limit=1&cursor=" + url.QueryEscape(string(tampered)), 400},
 		{"other range", viewer, "/videos?limit=1&from=2026-11-01T00:00:00Z&cursor=" + url.QueryEscape(cur), 400},
 		{"other camera filter", viewer, "/videos?limit=1&camera=porch&cursor=" + url.QueryEscape(cur), 400},

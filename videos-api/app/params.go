@@ -20,8 +20,6 @@ const (
 type listParams struct {
 	camera   string // the camera filter of /videos, or the path camera
 	from, to time.Time
-	fromRaw  string
-	toRaw    string
 	limit    int
 	cursor   string
 }
@@ -47,7 +45,6 @@ func parseListParams(q map[string]string) (listParams, *apiError) {
 	if p.to, e = parseTime("to", q["to"]); e != nil {
 		return p, e
 	}
-	p.fromRaw, p.toRaw = q["from"], q["to"]
 	if !p.from.IsZero() && !p.to.IsZero() && p.from.After(p.to) {
 		return p, badParam("from", "is after to")
 	}
