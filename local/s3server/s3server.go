@@ -141,6 +141,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	eventName, bucket, key := s.creates(r)
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK, origin: s.cfg.WebOrigin}
 	s.handler.ServeHTTP(rec, r)
+	if !rec.wrote {
+		// gofakes3 answers preflights without writing: send the headers
+		// (with the web origin) now rather than implicitly.
+		rec.WriteHeader(http.StatusOK)
+	}
 	if eventName != "" && rec.status == http.StatusOK && s.cfg.Ingest != nil {
 		s.notify(eventName, bucket, key, sourceIP(r))
 	}

@@ -134,6 +134,18 @@ func TestRangeAndCORS(t *testing.T) {
 	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "http://127.0.0.1:4001" {
 		t.Fatalf("allow-origin %q", got)
 	}
+	pre, _ := http.NewRequest("OPTIONS", req.URL, nil)
+	pre.Header.Set("Origin", "http://127.0.0.1:4001")
+	pre.Header.Set("Access-Control-Request-Method", "GET")
+	pre.Header.Set("Access-Control-Request-Headers", "range")
+	resp, err = http.DefaultClient.Do(pre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "http://127.0.0.1:4001" || resp.Header.Get("Access-Control-Allow-Methods") == "" {
+		t.Fatalf("preflight %d %v", resp.StatusCode, resp.Header)
+	}
 }
 
 func TestPersistsAndLocks(t *testing.T) {
