@@ -170,11 +170,12 @@ func (a *Authorizer) Verify(ctx context.Context, header string) (Identity, error
 	if err != nil {
 		return Identity{}, err
 	}
-	if _, err := jwks.ParseHeader(token); err != nil {
-		return Identity{}, &TokenError{Kind: ErrMalformedToken, Detail: err.Error()}
-	}
 	t, err := a.verifier.Verify(ctx, token)
 	if err != nil {
+		// Classify only on failure, to keep the happy path to one header parse.
+		if _, herr := jwks.ParseHeader(token); herr != nil {
+			return Identity{}, &TokenError{Kind: ErrMalformedToken, Detail: herr.Error()}
+		}
 		return Identity{}, &TokenError{Kind: ErrBadSignature, Detail: err.Error()}
 	}
 	if !a.issuerOK(t.Issuer) {

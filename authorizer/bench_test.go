@@ -23,9 +23,9 @@ import (
 	"github.com/camvault/camvault/authorizer/policy"
 )
 
-// benchToken returns a token valid now (idtoken reads the real clock) and an
-// Authorizer that accepts it, warmed up.
-func benchSetup(b *testing.B) (*authorizer.Authorizer, *authorizertest.Key, *authorizertest.JWKS, string) {
+// benchSetup returns a warmed-up Authorizer, its key and key set, and a
+// token it accepts, valid now (idtoken reads the real clock).
+func benchSetup(b testing.TB) (*authorizer.Authorizer, *authorizertest.Key, *authorizertest.JWKS, string) {
 	keyA, _, _, _ := testKeys(b)
 	jwks := authorizertest.NewJWKS(b, keyA)
 	jwks.SetCacheControl("public, max-age=3600")
