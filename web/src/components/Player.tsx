@@ -31,6 +31,8 @@ export function Player(p: PlayerProps) {
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [videoFailed, setVideoFailed] = useState(false);
+  const [reloads, setReloads] = useState(0);
   const dialog = useRef<HTMLDivElement>(null);
   const confirmBtn = useRef<HTMLButtonElement>(null);
   const opener = useRef<Element | null>(null);
@@ -45,7 +47,6 @@ export function Player(p: PlayerProps) {
       const back = document.querySelector(`[data-clip="${CSS.escape(`${p.cameraId}/${p.videoId}`)}"] a`);
       (back instanceof HTMLElement ? back : opener.current instanceof HTMLElement ? opener.current : null)?.focus();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
@@ -53,6 +54,7 @@ export function Player(p: PlayerProps) {
     setLoad({ status: 'loading' });
     setConfirming(false);
     setDeleteError(null);
+    setVideoFailed(false);
     p.api.clip(p.cameraId, p.videoId).then(
       (clip) => live && setLoad({ status: 'ready', clip }),
       (e: unknown) => {
@@ -65,8 +67,15 @@ export function Player(p: PlayerProps) {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [p.api, p.cameraId, p.videoId]);
+  }, [p.api, p.cameraId, p.videoId, reloads]);
+
+  /** The video would not load: signed URLs expire (URL_TTL), so sign fresh ones once. */
+  function onVideoError() {
+    if (load.status !== 'ready') return;
+    const expired = load.clip.urlExpiresAt !== undefined && load.clip.urlExpiresAt.getTime() - 5_000 <= Date.now();
+    if (expired) setReloads((n) => n + 1);
+    else setVideoFailed(true);
+  }
 
   useEffect(() => {
     if (confirming) confirmBtn.current?.focus();
@@ -151,6 +160,13 @@ export function Player(p: PlayerProps) {
                     : `Could not load this clip. ${load.error.message}`}
               </p>
             </div>
+          ) : videoFailed ? (
+            <div class="stage-msg error" role="alert">
+              <p>This clip would not play in this browser. Download it instead, or try again.</p>
+              <button type="button" class="btn" onClick={() => setReloads((n) => n + 1)}>
+                Try again
+              </button>
+            </div>
           ) : (
             <video
               key={load.clip.playUrl}
@@ -163,6 +179,7 @@ export function Player(p: PlayerProps) {
               playsInline
               preload="auto"
               aria-label={`Clip from ${name}`}
+              onError={onVideoError}
             />
           )}
         </div>
