@@ -221,6 +221,14 @@ func TestAuthorizeTypedErrors(t *testing.T) {
 			t.Fatalf("err %v, want ErrBadSignature", err)
 		}
 	})
+	t.Run("malformed", func(t *testing.T) {
+		hs := authorizertest.Encode(t, map[string]any{"alg": "HS256"}) + "." + authorizertest.Encode(t, claims("viewer@example.com", "example.com")) + ".c2ln"
+		for _, tok := range []string{"Bearer x", "a.b.c", hs, "Token abc.def.ghi"} {
+			if _, err := f.a.Authorize(ctx, tok); !errors.Is(err, authorizer.ErrMalformedToken) {
+				t.Errorf("%.30q: err %v, want ErrMalformedToken", tok, err)
+			}
+		}
+	})
 	t.Run("no token", func(t *testing.T) {
 		if _, err := f.a.Authorize(ctx, ""); !errors.Is(err, authorizer.ErrNoToken) {
 			t.Fatalf("err %v, want ErrNoToken", err)
