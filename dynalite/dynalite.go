@@ -107,7 +107,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Log != nil {
 		out = io.MultiWriter(tail, opts.Log)
 	}
-	cmd := exec.Command(bin, args...)
+	cmd := command(bin, args)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
@@ -175,6 +175,32 @@ func (s *Server) Kill() {
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		<-s.done
 	})
+}
+
+// guard is run by node in front of dynalite's cli.js. dynalite throws from a
+// request's error handler when a client hangs up mid-request (a cancelled
+// context in the AWS SDK does that), which kills the whole server; the guard
+// logs such hang-ups and keeps serving, and exits on anything else.
+const guard = `process.on('uncaughtException', function (err) {
+  if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
+    console.error('dynalite: a client hung up mid-request: ' + err.message)
+    return
+  }
+  console.error((err && err.stack) || err)
+  process.exit(1)
+})
+var cli = process.argv[1]
+process.argv.splice(1, 1, cli)
+require(cli)
+`
+
+// command runs dynalite's cli.js under the guard when bin is (a link to) a
+// JavaScript file, and bin itself otherwise.
+func command(bin string, args []string) *exec.Cmd {
+	if real, err := filepath.EvalSymlinks(bin); err == nil && filepath.Ext(real) == ".js" {
+		return exec.Command("node", append([]string{"-e", guard, real}, args...)...)
+	}
+	return exec.Command(bin, args...)
 }
 
 func freePort() (int, error) {

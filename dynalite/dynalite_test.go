@@ -2,10 +2,13 @@ package dynalite_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/camvault/camvault/dynalite"
 )
@@ -51,4 +54,43 @@ func TestStartRefusesBusyPort(t *testing.T) {
 	if _, err := dynalite.Start(context.Background(), dynalite.Options{Port: p}); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("want a port-in-use error, got %v", err)
 	}
+}
+
+// A client that hangs up mid-request (a cancelled SDK call does that) must
+// not take dynalite down: unguarded, dynalite throws and exits.
+func TestSurvivesClientHangUp(t *testing.T) {
+	s, err := dynalite.Start(context.Background(), dynalite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	addr := strings.TrimPrefix(s.Endpoint(), "http://")
+	for i := 0; i < 3; i++ {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Promise a large body, send a little of it, and hang up.
+		fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 100000\r\n\r\n{\"Lim", addr)
+		conn.Close()
+	}
+	// The server must still answer.
+	var lastErr error
+	for i := 0; i < 40; i++ {
+		req, _ := http.NewRequest(http.MethodPost, s.Endpoint(), strings.NewReader("{}"))
+		req.Header.Set("X-Amz-Target", "DynamoDB_20120810.ListTables")
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			select {
+			case <-s.Done():
+				t.Fatalf("dynalite exited after a client hang-up; output:\n%s", s.Output())
+			default:
+			}
+			return
+		}
+		lastErr = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("dynalite stopped answering after a client hang-up: %v; output:\n%s", lastErr, s.Output())
 }
