@@ -16,10 +16,11 @@ import (
 // TokenValidationRegex is the TOKEN authorizer's identity validation
 // expression. API Gateway matches the whole Authorization header against it
 // (Java regular expressions) and answers 401 without invoking the Lambda when
-// it does not match. It admits "Bearer <jwt>" with the scheme in any case, or
-// a bare JWT, where a JWT is three base64url segments. Only character classes
+// it does not match. It admits "Bearer <jwt>" with the scheme in any case and
+// one or more spaces, or a bare JWT, where a JWT is three base64url segments:
+// what the authorizer's own header parsing accepts. Only character classes
 // are used, so Java, JavaScript and Go's RE2 read it alike.
-const TokenValidationRegex = `^([Bb][Ee][Aa][Rr][Ee][Rr] )?[A-Za-z0-9_-]+[.][A-Za-z0-9_-]+[.][A-Za-z0-9_-]+$`
+const TokenValidationRegex = `^([Bb][Ee][Aa][Rr][Ee][Rr] +)?[A-Za-z0-9_-]+[.][A-Za-z0-9_-]+[.][A-Za-z0-9_-]+$`
 
 // CORSAllowHeaders are the request headers the web client may send.
 const CORSAllowHeaders = "Authorization,Content-Type"

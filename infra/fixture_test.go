@@ -90,6 +90,13 @@ func synth(t *testing.T, name string) *synthesized {
 		t.Fatalf("no stage %q", name)
 	}
 	once.Do(func() {
+		// jsii reports CDK errors (an undeployable template, a failed
+		// assertion) as panics: record them as the stage's synth error.
+		defer func() {
+			if r := recover(); r != nil {
+				synthErrs[name] = fmt.Errorf("panic: %v", r)
+			}
+		}()
 		st, err := StageNamed(testStages(), name)
 		if err != nil {
 			synthErrs[name] = err
