@@ -395,13 +395,18 @@ test('a stranger is told plainly that the account is not allowed', async ({ brow
 
 test('token expiry returns to the sign-in, keeping the deep link', async ({ browser, stack }) => {
   const page = await newPage(browser);
-  const token = await mintToken(stack, 'viewer@example.com', 8);
+  const token = await mintToken(stack, 'viewer@example.com', 15); // signed in for ~12 s, then out
   const hash = '#/?from=2001-01-01';
+  const refused = [];
+  page.on('response', (r) => {
+    if (r.status() === 401) refused.push(r.url().replace(/\?.*$/, ''));
+  });
   await withToken(page, stack, token, hash);
   await page.locator('[data-testid="role"]').waitFor(); // signed in first...
-  await page.getByText('Your session expired').waitFor({ timeout: 20_000 }); // ...then out, before the API refuses
+  await page.getByText('Your session expired').waitFor({ timeout: 30_000 }); // ...then out, before the API refuses
   assert(new URL(page.url()).hash === hash, `the route was lost: ${new URL(page.url()).hash}`);
   assert((await page.evaluate((k) => sessionStorage.getItem(k), TOKEN_KEY)) === null, 'the expired token was kept');
+  assert(refused.length === 0, `the API refused the token first: ${refused.join(', ')}`);
   await shot(page, 'expired');
   await page.context().close();
 });
