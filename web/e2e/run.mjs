@@ -29,8 +29,16 @@ const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
+/** Never print tokens or signatures, even inside a failure message. */
+function redact(s) {
+  return String(s)
+    .replace(/(id_token=|Bearer\s+)[\w.-]+/gi, '$1<redacted>')
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '<jwt redacted>')
+    .replace(/(X-Amz-(Signature|Credential|Security-Token)=)[^&\s"']+/gi, '$1<redacted>');
+}
+
 function log(...a) {
-  console.log('[e2e]', ...a);
+  console.log('[e2e]', ...a.map(redact));
 }
 
 function assert(cond, msg) {
