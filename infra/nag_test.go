@@ -13,7 +13,7 @@ func TestNagAwsSolutions(t *testing.T) {
 	allStages(t, func(t *testing.T, s *synthesized) {
 		errs := s.annotations.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
 		for _, e := range *errs {
-			t.Errorf("%s: %v", *e.Id, e.Entry.Data)
+			t.Errorf("unsuppressed finding: %s", asJSON(e))
 		}
 	})
 }

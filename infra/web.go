@@ -114,6 +114,7 @@ func (w *webHosting) deploy(stack awscdk.Stack, st Stage, api *restAPI) {
 // contentSecurityPolicy lets the web client load only itself and Google's
 // sign-in, call only this stage's API, and play media only from the clips
 // bucket (signed URLs, virtual-hosted style, regional or global endpoint).
+// It matches web/index.html's own policy, narrowed to this stage's origins.
 func contentSecurityPolicy(stack awscdk.Stack, st Stage, api *restAPI) string {
 	bucket := clipsBucketName(stack, st)
 	clips := "https://" + bucket + ".s3." + *stack.Region() + "." + *stack.UrlSuffix() +
@@ -121,13 +122,15 @@ func contentSecurityPolicy(stack awscdk.Stack, st Stage, api *restAPI) string {
 	directives := []string{
 		"default-src 'self'",
 		"script-src 'self' " + googleSignIn + "client",
-		// GIS renders its button with inline styles.
-		"style-src 'self' 'unsafe-inline' " + googleSignIn + "style",
+		"style-src 'self' " + googleSignIn + "style",
 		"frame-src " + googleSignIn,
 		"connect-src 'self' " + api.origin + " " + googleSignIn,
 		"img-src 'self' data: " + clips + " https://*.googleusercontent.com",
 		"media-src 'self' " + clips,
+		"font-src 'self'",
 		"object-src 'none'",
+		"worker-src 'none'",
+		"manifest-src 'self'",
 		"base-uri 'self'",
 		"form-action 'self'",
 		"frame-ancestors 'none'",
