@@ -63,9 +63,9 @@ type Decision struct {
 	Reason string
 }
 
-// New checks cfg, builds the Authorizer and pre-warms the key set with ctx
-// (which must outlive nothing: fetches run on their own context). A failed
-// pre-warm is logged, not returned: the first tokens then trigger a fetch,
+// New checks cfg, builds the Authorizer and pre-warms the key set; ctx bounds
+// only the wait for that first fetch, which runs on a context of its own. A
+// failed pre-warm is logged, not returned: the first tokens then trigger a fetch,
 // rate-limited like any other, so a cold start during a key server outage
 // answers 401 and recovers by itself instead of failing every init.
 func New(ctx context.Context, cfg Config) (*Authorizer, error) {
