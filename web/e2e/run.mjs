@@ -398,6 +398,12 @@ test('a stranger is told plainly that the account is not allowed', async ({ brow
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByText('You are signed out').waitFor();
   assert((await page.evaluate(() => sessionStorage.length)) === 0, 'sign out left data in sessionStorage');
+  // Switch account goes straight back to the issuer's account picker.
+  await signIn(page, stack, 'stranger@example.org');
+  await page.getByRole('button', { name: 'Switch account' }).click();
+  await page.waitForURL((u) => u.href.startsWith(stack.info.issuerUrl));
+  await page.locator('button[name="email"][value="viewer@example.com"]').click();
+  await waitForVault(page, 'viewer');
   await page.context().close();
 });
 
