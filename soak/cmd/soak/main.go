@@ -1,0 +1,75 @@
+// Command soak starts a fresh camvault-local on free loopback ports, sends
+// a bounded mix of requests from viewers, admins, a restricted person,
+// strangers and junk tokens, prints throughput and latency and exits 1 on
+// any violation (make soak).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/camvault/camvault/soak"
+)
+
+func main() {
+	bin := flag.String("bin", "build/bin/camvault-local", "the camvault-local binary")
+	requests := flag.Int("requests", 20000, "requests in all")
+	clients := flag.Int("clients", 32, "concurrent clients")
+	deadline := flag.Duration("deadline", 3*time.Minute, "hard deadline for the whole run, start included")
+	seed := flag.Uint64("seed", 9, "seed of the request mix")
+	flag.Parse()
+	if err := run(*bin, *requests, *clients, *deadline, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, "soak:", err)
+		os.Exit(1)
+	}
+}
+
+func run(bin string, requests, clients int, deadline time.Duration, seed uint64) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, deadline)
+	defer cancel()
+
+	dir, err := os.MkdirTemp("", "camvault-soak-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	logFile, err := os.Create(filepath.Join(dir, "stack.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	t0 := time.Now()
+	p, err := soak.StartBinary(ctx, bin, filepath.Join(dir, "data"), logFile, time.Minute)
+	if err != nil {
+		return err
+	}
+	defer p.Stop()
+	fmt.Printf("soak: local stack up in %s: %s\n", time.Since(t0).Round(time.Millisecond), p.Info.APIURL)
+
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}}
+	people, cat, err := soak.Prepare(ctx, client, p.Info)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("soak: %d cameras, restricted person granted %v, %d junk tokens; %d requests from %d clients (deadline %s)\n",
+		len(cat.Cameras), cat.Granted, len(people.Junk), requests, clients, deadline)
+	rep := soak.Run(ctx, soak.Config{APIURL: p.Info.APIURL, People: people, Catalog: cat, Requests: requests, Clients: clients, Seed: seed, Client: client})
+	fmt.Print(rep.String())
+	if rep.Requests < requests {
+		return fmt.Errorf("only %d of %d requests answered before the deadline", rep.Requests, requests)
+	}
+	if !rep.OK() {
+		return fmt.Errorf("%d kinds of violation", len(rep.Violations))
+	}
+	fmt.Println("soak: PASS")
+	return nil
+}

@@ -1,0 +1,309 @@
+package soak
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Catalog is what the load may ask for: the cameras, some clips of each,
+// and the cameras the restricted person is granted.
+type Catalog struct {
+	Cameras []string
+	Clips   map[string][]string // camera -> video ids
+	Granted []string
+}
+
+// Config bounds a load run.
+type Config struct {
+	// APIURL is the stage's invoke URL (local.json apiUrl).
+	APIURL  string
+	People  People
+	Catalog Catalog
+	// Requests in all, sent by Clients concurrent clients.
+	Requests, Clients int
+	// Seed makes the request mix reproducible.
+	Seed uint64
+	// Client sends the requests; nil makes one with a 30 s timeout.
+	Client *http.Client
+}
+
+// Violation names, the checks of a run.
+const (
+	ServerError     = "5xx answer"
+	BadTokenIn      = "bad token let in"
+	StrangerIn      = "stranger let in"
+	RestrictedLeak  = "restricted camera leaked"
+	ViewerDeleted   = "viewer DELETE not refused"
+	UnexpectedCode  = "unexpected status"
+	TransportFailed = "transport error"
+)
+
+// Report is the outcome of a load run.
+type Report struct {
+	Requests   int
+	Elapsed    time.Duration
+	P50, P99   time.Duration
+	Max        time.Duration
+	ByStatus   map[int]int
+	ByKind     map[string]int
+	Violations map[string]int
+	Examples   []string // the first few violations, described
+}
+
+// Throughput is requests per second over the run.
+func (r Report) Throughput() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+// OK reports a run with no violation.
+func (r Report) OK() bool { return len(r.Violations) == 0 }
+
+func (r Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "requests %d in %s: %.0f req/s, p50 %s, p99 %s, max %s\n", r.Requests, r.Elapsed.Round(time.Millisecond),
+		r.Throughput(), r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond))
+	fmt.Fprintf(&b, "status: %s\n", countsString(r.ByStatus))
+	fmt.Fprintf(&b, "callers: %s\n", countsString(r.ByKind))
+	for _, name := range []string{ServerError, BadTokenIn, StrangerIn, RestrictedLeak, ViewerDeleted, UnexpectedCode, TransportFailed} {
+		fmt.Fprintf(&b, "%-26s %d\n", name+":", r.Violations[name])
+	}
+	for _, e := range r.Examples {
+		fmt.Fprintf(&b, "  e.g. %s\n", e)
+	}
+	return b.String()
+}
+
+func countsString[K int | string](m map[K]int) string {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%v=%d", k, m[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+// call is one planned request and what it must answer.
+type call struct {
+	who    Person
+	method string
+	path   string // after the stage URL
+	route  string
+	camera string // the camera a camera-scoped route names
+}
+
+// plan picks the i-th request from the mix: mostly allowed people, a fifth
+// junk, every route, cameras the restricted person may and may not see.
+func plan(rng *rand.Rand, p People, c Catalog) call {
+	var who Person
+	switch n := rng.IntN(100); {
+	case n < 30:
+		who = p.Viewer
+	case n < 45:
+		who = p.Admin
+	case n < 70:
+		who = p.Restricted
+	case n < 80:
+		who = p.Stranger
+	default:
+		who = p.Junk[rng.IntN(len(p.Junk))]
+	}
+	cam := c.Cameras[rng.IntN(len(c.Cameras))]
+	clip := func() string {
+		ids := c.Clips[cam]
+		if len(ids) == 0 {
+			return "01JZZZZZZZZZZZZZZZZZZZZZZZ"
+		}
+		return ids[rng.IntN(len(ids))]
+	}
+	switch n := rng.IntN(100); {
+	case n < 10:
+		return call{who: who, method: "GET", path: "/me", route: "me"}
+	case n < 25:
+		return call{who: who, method: "GET", path: "/cameras", route: "cameras"}
+	case n < 40:
+		return call{who: who, method: "GET", path: fmt.Sprintf("/videos?limit=%d", 1+rng.IntN(50)), route: "timeline"}
+	case n < 50:
+		return call{who: who, method: "GET", path: "/videos?camera=" + cam, route: "timeline-camera", camera: cam}
+	case n < 70:
+		return call{who: who, method: "GET", path: fmt.Sprintf("/cameras/%s/videos?limit=%d", cam, 1+rng.IntN(50)), route: "camera-videos", camera: cam}
+	case n < 90:
+		return call{who: who, method: "GET", path: "/cameras/" + cam + "/videos/" + clip(), route: "video", camera: cam}
+	default:
+		id := clip()
+		if who.Kind == Admin {
+			// A well-formed id no clip has: the admin's DELETE runs the
+			// whole path and answers 404, and the data stays for the run.
+			id = "01JZZZZZZZZZZZZZZZZZZZZZZZ"
+		}
+		return call{who: who, method: "DELETE", path: "/cameras/" + cam + "/videos/" + id, route: "delete", camera: cam}
+	}
+}
+
+// expect returns the status c must answer.
+func expect(c call, granted []string) int {
+	switch c.who.Kind {
+	case Junk:
+		return http.StatusUnauthorized
+	case Stranger:
+		return http.StatusForbidden
+	}
+	if c.method == "DELETE" {
+		if c.who.Kind == Admin {
+			return http.StatusNotFound
+		}
+		return http.StatusForbidden
+	}
+	if c.who.Kind == Restricted && c.camera != "" && !slices.Contains(granted, c.camera) {
+		return http.StatusForbidden
+	}
+	return http.StatusOK
+}
+
+// check returns the violation of one answer, or "".
+func check(c call, granted []string, status int, body []byte) (string, string) {
+	want := expect(c, granted)
+	describe := fmt.Sprintf("%s %s %s (%s): %d, want %d", c.who.Name, c.method, c.path, c.route, status, want)
+	switch {
+	case status >= 500:
+		return ServerError, describe
+	case c.who.Kind == Junk && status != http.StatusUnauthorized:
+		return BadTokenIn, describe
+	case c.who.Kind == Stranger && status < 300:
+		return StrangerIn, describe
+	case c.who.Kind == Viewer && c.method == "DELETE" && status != http.StatusForbidden:
+		return ViewerDeleted, describe
+	case c.who.Kind == Restricted && status < 300 && want != http.StatusOK:
+		return RestrictedLeak, describe
+	case status != want:
+		return UnexpectedCode, describe
+	}
+	if c.who.Kind == Restricted && status == http.StatusOK {
+		if seen := camerasIn(body); len(seen) > 0 {
+			for _, cam := range seen {
+				if !slices.Contains(granted, cam) { // "*" too: all cameras
+					return RestrictedLeak, fmt.Sprintf("%s GET %s showed camera %q (granted %v)", c.who.Name, c.path, cam, granted)
+				}
+			}
+		}
+	}
+	return "", ""
+}
+
+// camerasIn lists every camera an API answer names: /me's cameras,
+// /cameras' ids, clips' cameraId.
+func camerasIn(body []byte) []string {
+	var v struct {
+		Cameras  []string `json:"cameras"`
+		CameraID string   `json:"cameraId"`
+		Items    []struct {
+			ID       string `json:"id"`
+			CameraID string `json:"cameraId"`
+		} `json:"items"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return []string{"<unparsable body>"}
+	}
+	out := append([]string(nil), v.Cameras...)
+	if v.CameraID != "" {
+		out = append(out, v.CameraID)
+	}
+	for _, it := range v.Items {
+		if it.CameraID != "" {
+			out = append(out, it.CameraID)
+		} else {
+			out = append(out, it.ID) // a camera of /cameras
+		}
+	}
+	return out
+}
+
+// Run sends cfg.Requests requests from cfg.Clients clients and checks every
+// answer. It stops early when ctx ends (the report then counts fewer
+// requests, which callers treat as a failure).
+func Run(ctx context.Context, cfg Config) Report {
+	client := cfg.Client
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+			MaxIdleConns: cfg.Clients, MaxIdleConnsPerHost: cfg.Clients, IdleConnTimeout: time.Minute,
+		}}
+	}
+	var (
+		next       atomic.Int64
+		mu         sync.Mutex
+		latencies  = make([]time.Duration, 0, cfg.Requests)
+		rep        = Report{ByStatus: map[int]int{}, ByKind: map[string]int{}, Violations: map[string]int{}}
+		wg         sync.WaitGroup
+		start      = time.Now()
+		violations = func(name, desc string) {
+			rep.Violations[name]++
+			if len(rep.Examples) < 10 {
+				rep.Examples = append(rep.Examples, desc)
+			}
+		}
+	)
+	for w := range cfg.Clients {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(w)))
+			for ctx.Err() == nil && next.Add(1) <= int64(cfg.Requests) {
+				c := plan(rng, cfg.People, cfg.Catalog)
+				req, err := http.NewRequestWithContext(ctx, c.method, cfg.APIURL+c.path, nil)
+				if err != nil {
+					panic(err) // a bad plan, not a bad answer
+				}
+				if c.who.Header != "" {
+					req.Header.Set("Authorization", c.who.Header)
+				}
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				var body []byte
+				if err == nil {
+					body, err = io.ReadAll(resp.Body)
+					resp.Body.Close()
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				rep.ByKind[c.who.Kind.String()]++
+				if err != nil {
+					if ctx.Err() == nil {
+						violations(TransportFailed, fmt.Sprintf("%s %s %s: %v", c.who.Name, c.method, c.path, err))
+					}
+					mu.Unlock()
+					continue
+				}
+				rep.Requests++
+				latencies = append(latencies, d)
+				rep.ByStatus[resp.StatusCode]++
+				if name, desc := check(c, cfg.Catalog.Granted, resp.StatusCode, body); name != "" {
+					violations(name, desc)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	rep.Elapsed = time.Since(start)
+	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	if n := len(latencies); n > 0 {
+		rep.P50 = latencies[n*50/100]
+		rep.P99 = latencies[min(n-1, n*99/100)]
+		rep.Max = latencies[n-1]
+	}
+	return rep
+}
