@@ -14,6 +14,7 @@ export function TimelineView(props: {
   now: Date;
   cameraName: (id: string) => string;
   thumbnails: Thumbnails;
+  onOpen: (c: Clip) => void;
   onLoadMore: () => void;
   onRetry: () => void;
   onClearFilters: () => void;
@@ -108,7 +109,7 @@ export function TimelineView(props: {
           </h2>
           <ul class="grid" role="list">
             {g.clips.map((c) => (
-              <ClipCard key={clipKey(c)} clip={c} route={route} thumbnails={props.thumbnails} fresh={t.fresh.has(clipKey(c))} cameraName={props.cameraName(c.cameraId)} />
+              <ClipCard key={clipKey(c)} clip={c} route={route} thumbnails={props.thumbnails} onOpen={props.onOpen} fresh={t.fresh.has(clipKey(c))} cameraName={props.cameraName(c.cameraId)} />
             ))}
           </ul>
         </section>
@@ -140,7 +141,7 @@ export function TimelineView(props: {
   );
 }
 
-function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName: string; thumbnails: Thumbnails }) {
+function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName: string; thumbnails: Thumbnails; onOpen: (c: Clip) => void }) {
   const { clip: c } = props;
   const key = clipKey(c);
   const time = clockTime(c.capturedAt);
@@ -149,6 +150,12 @@ function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName:
       <a
         href={formatRoute({ ...props.route, clip: { cameraId: c.cameraId, videoId: c.id } })}
         class="card-link"
+        onClick={(e) => {
+          // A plain click opens the player here; modified clicks keep the link's own behaviour (new tab, ...).
+          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+          e.preventDefault();
+          props.onOpen(c);
+        }}
         aria-label={`${props.cameraName}, ${time}${c.durationSeconds !== undefined ? `, ${duration(c.durationSeconds)}` : ''}`}
       >
         <ClipThumb clip={c} thumbnails={props.thumbnails} label={props.cameraName} badge={c.durationSeconds !== undefined ? duration(c.durationSeconds) : undefined} />

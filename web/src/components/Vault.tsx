@@ -9,7 +9,7 @@ import { dayEnd, dayStart, listKey, type Route } from '../route';
 import type { Session } from '../session';
 import { Thumbnails } from '../thumbnails';
 import { initialTimeline, neighbours, reduce } from '../timeline';
-import { useRoute } from '../useRoute';
+import { PLAYER_STATE, useRoute } from '../useRoute';
 import { type CameraList, Cameras } from './Cameras';
 import { Filters } from './Filters';
 import { Header } from './Header';
@@ -190,7 +190,16 @@ export function Vault(props: {
   const near = open ? neighbours(timeline.items, openKey) : { index: -1 };
 
   const openClip = useCallback((c: Clip) => navigate({ ...routeRef.current, clip: { cameraId: c.cameraId, videoId: c.id } }, { replace: true }), [navigate]);
+  const openFromList = useCallback(
+    (c: Clip) => navigate({ ...routeRef.current, clip: { cameraId: c.cameraId, videoId: c.id } }, { state: PLAYER_STATE }),
+    [navigate],
+  );
+  // Opened from the list: Back and close are the same step. Opened by a link: close shows the list.
   const closePlayer = useCallback(() => {
+    if (history.state === PLAYER_STATE) {
+      history.back();
+      return;
+    }
     const { clip: _c, ...rest } = routeRef.current;
     navigate(rest);
   }, [navigate]);
@@ -236,6 +245,7 @@ export function Vault(props: {
             now={now}
             cameraName={cameraName}
             thumbnails={thumbnails}
+            onOpen={openFromList}
             onLoadMore={loadMore}
             onRetry={() => setReloads((n) => n + 1)}
             onClearFilters={clearFilters}
