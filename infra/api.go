@@ -74,7 +74,7 @@ func newRestAPI(stack awscdk.Stack, st Stage) *restAPI {
 	a := &restAPI{methods: map[string]awsapigateway.Method{}}
 	a.accessLogs = awslogs.NewLogGroup(stack, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{
 		Retention:     st.LogRetention,
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		RemovalPolicy: removalPolicy(st),
 	})
 	a.rest = awsapigateway.NewRestApi(stack, jsii.String("Api"), &awsapigateway.RestApiProps{
 		RestApiName:    jsii.String(StackName(st.Name)),

@@ -70,7 +70,7 @@ func TestStagesDiffer(t *testing.T) {
 		t.Errorf("data trace dev=%v qa=%v prod=%v, want only dev", dataTrace(dev), dataTrace(qa), dataTrace(prod))
 	}
 	retained := func(s *synthesized) (n int) {
-		for _, typ := range []string{"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SecretsManager::Secret"} {
+		for _, typ := range []string{"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SecretsManager::Secret", "AWS::Logs::LogGroup"} {
 			for _, r := range s.resources(typ) {
 				if r["DeletionPolicy"] == "Retain" {
 					n++
@@ -79,10 +79,11 @@ func TestStagesDiffer(t *testing.T) {
 		}
 		return n
 	}
-	// prod keeps both tables, the clips and logs buckets and the secret
-	// (the web bucket is rebuilt from web/dist); dev and qa keep nothing.
-	if retained(dev) != 0 || retained(qa) != 0 || retained(prod) != 5 {
-		t.Errorf("retained resources dev=%d qa=%d prod=%d, want 0/0/5", retained(dev), retained(qa), retained(prod))
+	// prod keeps both tables, the clips and logs buckets, the secret and
+	// every log group (the web bucket is rebuilt from web/dist); dev and qa
+	// keep nothing.
+	if retained(dev) != 0 || retained(qa) != 0 || retained(prod) != 5+8 {
+		t.Errorf("retained resources dev=%d qa=%d prod=%d, want 0/0/13", retained(dev), retained(qa), retained(prod))
 	}
 	autoDelete := func(s *synthesized) int { return len(s.resources("Custom::S3AutoDeleteObjects")) }
 	if autoDelete(prod) != 1 || autoDelete(dev) != 3 {
