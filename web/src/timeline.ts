@@ -27,6 +27,7 @@ export type Action =
   | { type: 'loadMore'; key: string }
   | { type: 'refresh'; key: string }
   | { type: 'refreshed'; key: string; page: Page<Clip> }
+  | { type: 'refreshFailed'; key: string }
   | { type: 'failed'; key: string; error: string }
   | { type: 'removed'; clip: string };
 
@@ -97,6 +98,9 @@ export function reduce(t: Timeline, a: Action): Timeline {
       const next = t.items.length === 0 ? a.page.nextCursor : t.nextCursor;
       return withCursor({ ...base, items, fresh: new Set(arrived.map(clipKey)), freshCount: arrived.length }, next);
     }
+    case 'refreshFailed':
+      // The list shown is still right; the caller says what failed.
+      return t.status === 'refreshing' ? { ...t, status: 'ready' } : t;
     case 'failed':
       // A failed later page keeps what is shown; a failed first page is an error state.
       if (t.items.length > 0 && t.status !== 'loading') return { ...t, status: 'ready', error: a.error };

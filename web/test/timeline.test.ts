@@ -65,6 +65,15 @@ describe('timeline', () => {
     expect(t.nextCursor).toBe('n1'); // the older pages are still where they were
   });
 
+  it('a failed refresh keeps the list as it was', () => {
+    const before = loaded([a, b], 'n1');
+    const t = reduce(reduce(before, { type: 'refresh', key: 'k' }), { type: 'refreshFailed', key: 'k' });
+    expect(t.status).toBe('ready');
+    expect(ids(t)).toEqual(['a', 'b']);
+    expect(t.nextCursor).toBe('n1');
+    expect(t.error).toBeUndefined();
+  });
+
   it('refresh with nothing new changes no item', () => {
     const t = reduce(reduce(loaded([a, b]), { type: 'refresh', key: 'k' }), { type: 'refreshed', key: 'k', page: { items: [a, b] } });
     expect(ids(t)).toEqual(['a', 'b']);

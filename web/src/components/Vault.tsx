@@ -91,7 +91,8 @@ export function Vault(props: {
               const page = await api.clips({ camera: c.id, limit: 1 });
               const newest = page.items[0];
               return [c.id, newest ? await thumbnails.get(newest) : null];
-            } catch {
+            } catch (e) {
+              fail(e); // a 401 still signs out; anything else leaves the placeholder
               return [c.id, null];
             }
           }),
@@ -176,7 +177,11 @@ export function Vault(props: {
         dispatch({ type: 'refreshed', key, page });
         setToast(n === 0 ? `No new clips since ${clockTime(since)}.` : `${n}${n === page.items.length && page.nextCursor ? '+' : ''} new ${n === 1 ? 'clip' : 'clips'}.`);
       },
-      (e: unknown) => dispatch({ type: 'failed', key, error: explain(fail(e), r) }),
+      (e: unknown) => {
+        const err = fail(e);
+        dispatch({ type: 'refreshFailed', key });
+        setToast(`Could not check for new clips. ${err.kind === 'network' ? err.message : 'Try again in a moment.'}`);
+      },
     );
   }, [key, query, fail, explain]);
 
