@@ -104,6 +104,17 @@ describe('App', () => {
     expect(location.hash).toBe('#/?camera=front&from=2026-11-20');
   });
 
+  it('keeps a long-lived session (timers cap at 2^31 ms)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    sessionStorage.setItem(TOKEN_KEY, tokenFor('viewer@example.com', Date.now(), 30 * 86400));
+    render(<App />, root);
+    await vi.waitUntil(() => text().includes('Vera Viewer'), { timeout: 2000 });
+    vi.advanceTimersByTime(2 * 3_600_000);
+    await new Promise((r) => queueMicrotask(() => r(null)));
+    expect(text()).toContain('Vera Viewer');
+    expect(sessionStorage.getItem(TOKEN_KEY)).not.toBeNull();
+  });
+
   it("shows the token's picture when /me has none", async () => {
     sessionStorage.setItem(TOKEN_KEY, tokenFor('viewer@example.com', Date.now(), 3600, { name: 'Vera V.', picture: 'http://127.0.0.1:9/avatar/1.svg' }));
     render(<App />, root);

@@ -109,7 +109,15 @@ export function App() {
     const fire = () => {
       if (session.current === current) signOut('expired');
     };
-    const id = setTimeout(fire, msUntilExpiry(current, Date.now()));
+    // Re-armed at most hourly: timers over 2^31 ms fire at once, and a long
+    // wait is better checked again than trusted.
+    let id: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const ms = msUntilExpiry(current, Date.now());
+      if (ms === 0) fire();
+      else id = setTimeout(arm, Math.min(ms, 3_600_000));
+    };
+    arm();
     // Timers stall while a laptop sleeps: check again when the tab comes back.
     const onVisible = () => {
       if (document.visibilityState === 'visible' && msUntilExpiry(current, Date.now()) === 0) fire();
