@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
@@ -346,4 +348,28 @@ func TestAPIStageSettings(t *testing.T) {
 			}),
 		}))
 	})
+}
+
+// TestAuthorizerChangeRedeploys proves a change to the authorizer (here its
+// cache TTL) makes a new API deployment: without one, the stage would keep
+// serving the old authorizer settings.
+func TestAuthorizerChangeRedeploys(t *testing.T) {
+	dev := synth(t, "dev")
+	changed := dev.stage
+	changed.CacheTTL *= 2
+	buildDir, webDir := fakeAssets(t)
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(filepath.Join(filepath.Dir(buildDir), "cdk.out"))})
+	stack, err := NewCamvaultStack(app, "camvault-dev", &CamvaultStackProps{Stage: changed, BuildDir: buildDir, WebDir: webDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := &synthesized{}
+	raw, _ := json.Marshal(assertions.Template_FromStack(stack, nil).ToJSON())
+	if err := json.Unmarshal(raw, &other.doc); err != nil {
+		t.Fatal(err)
+	}
+	before, after := dev.onlyID(t, "AWS::ApiGateway::Deployment"), other.onlyID(t, "AWS::ApiGateway::Deployment")
+	if before == after {
+		t.Fatalf("deployment %s unchanged after the authorizer's TTL changed", before)
+	}
 }

@@ -74,10 +74,9 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 		sp.Description = jsii.String(fmt.Sprintf("camvault %s: security-camera video vault (API, authorizer, clips, web client)", st.Name))
 	}
 	stack := awscdk.NewStack(scope, &id, &sp)
-	// S3 server access logs are delivered by bucket policy, not the
-	// deprecated LogDeliveryWrite ACL (CDK's feature flag, set here so that
-	// the app and its tests build the same stack).
-	stack.Node().SetContext(jsii.String("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"), true)
+	for flag, on := range featureFlags {
+		stack.Node().SetContext(jsii.String(flag), on)
+	}
 	awscdk.Tags_Of(stack).Add(jsii.String("app"), jsii.String("camvault"), nil)
 	awscdk.Tags_Of(stack).Add(jsii.String("stage"), jsii.String(st.Name), nil)
 	if st.HasPlaceholderClientID() {
@@ -108,6 +107,20 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 		awscdk.NewCfnOutput(stack, jsii.String(o.key), &awscdk.CfnOutputProps{Value: jsii.String(o.value), Description: jsii.String(o.what)})
 	}
 	return stack, nil
+}
+
+// featureFlags are the CDK feature flags the stack depends on, set on the
+// stack itself so that the app and its tests build the same thing whatever
+// cdk.json says.
+var featureFlags = map[string]bool{
+	// S3 server access logs are delivered by bucket policy, not by the
+	// deprecated LogDeliveryWrite canned ACL.
+	"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": true,
+	// A change to the authorizer (cache TTL, validation regex) creates a new
+	// API deployment, so that it reaches the stage.
+	"@aws-cdk/aws-apigateway:authorizerChangeDeploymentLogicalId": true,
+	// Request validators get ids unique to their API.
+	"@aws-cdk/aws-apigateway:requestValidatorUniqueId": true,
 }
 
 // checkAssets fails with what to run when a Lambda binary or the web build is
