@@ -25,6 +25,10 @@ const (
 	ContextRole = "role"
 	// ContextCameras is "*" for every camera, else comma-separated ids.
 	ContextCameras = "cameras"
+	// ContextName is the display name from the token, or "".
+	ContextName = "name"
+	// ContextPicture is the profile picture URL from the token, or "".
+	ContextPicture = "picture"
 )
 
 // Handle answers API Gateway's TOKEN event: the error "Unauthorized" (401)
@@ -76,6 +80,8 @@ func (a *Authorizer) Handle(ctx context.Context, req events.APIGatewayCustomAuth
 			ContextDomain:  d.Identity.Domain,
 			ContextRole:    string(d.Access.Role),
 			ContextCameras: d.Access.CameraList(),
+			ContextName:    d.Identity.Name,
+			ContextPicture: d.Identity.Picture,
 		},
 	}, nil
 }
