@@ -55,6 +55,9 @@ func suppressFindings(stack awscdk.Stack, data *dataStores, api *restAPI, fns *f
 		suppress(fns.roles[name], rules...)
 	}
 
+	suppress(data.cameraUpload, nagRule{"AwsSolutions-IAM5",
+		"A camera uploads new objects under clips/<camera>/<date>/..., keys it chooses at capture time: s3:PutObject (one action, no read, list or delete) on the clips/ prefix of this stage's bucket is the narrowest scope that works for every camera.",
+		[]string{"/^Resource::<ClipsBucket[0-9A-F]+\\.Arn>\\/clips\\/\\*$/"}})
 	suppress(stack.Node().TryFindChild(jsii.String("WebDistribution")), nagRule{"AwsSolutions-CFR4",
 		"The web client is served on CloudFront's default *.cloudfront.net certificate (no custom domain), for which CloudFront fixes the viewer security policy; the distribution requests TLSv1.2_2021 and takes effect as soon as a custom domain and certificate are added.", nil})
 

@@ -27,6 +27,9 @@ const (
 	OutputVideosTableName    = "VideosTableName"
 	OutputAllowlistTableName = "AllowlistTableName"
 	OutputRestAPIID          = "RestApiId"
+	// OutputCameraUploadPolicyArn is the managed policy to attach to a
+	// camera's IAM user or role.
+	OutputCameraUploadPolicyArn = "CameraUploadPolicyArn"
 )
 
 // CamvaultStackProps configures one stage's stack.
@@ -102,6 +105,7 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 		{OutputVideosTableName, *data.videos.TableName(), "the clips and cameras table"},
 		{OutputAllowlistTableName, *data.allowlist.TableName(), "the authorizer's table of dynamic grants"},
 		{OutputRestAPIID, *api.rest.RestApiId(), "the REST API id (for aws apigateway get-export)"},
+		{OutputCameraUploadPolicyArn, *data.cameraUpload.ManagedPolicyArn(), "attach to a camera's IAM user or role: s3:PutObject on clips/ only"},
 	}
 	for _, o := range outputs {
 		awscdk.NewCfnOutput(stack, jsii.String(o.key), &awscdk.CfnOutputProps{Value: jsii.String(o.value), Description: jsii.String(o.what)})

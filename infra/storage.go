@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3notifications"
@@ -37,6 +38,10 @@ type dataStores struct {
 	allowlist awsdynamodb.Table
 	// cursorSecret is the HMAC key that signs pagination cursors.
 	cursorSecret awssecretsmanager.Secret
+	// cameraUpload lets whoever it is attached to (the Raspberry Pi beside
+	// a camera, through an IAM user or role the operator creates) put clips
+	// and thumbnails under clips/, and do nothing else.
+	cameraUpload awsiam.ManagedPolicy
 }
 
 func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
@@ -115,6 +120,14 @@ func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
 			ExcludePunctuation: jsii.Bool(true),
 		},
 		RemovalPolicy: rp,
+	})
+
+	d.cameraUpload = awsiam.NewManagedPolicy(stack, jsii.String("CameraUploadPolicy"), &awsiam.ManagedPolicyProps{
+		Description: jsii.String("camvault " + st.Name + ": a camera may upload clips and thumbnails under clips/ (attach to the camera's IAM user or role)"),
+		Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("s3:PutObject"),
+			Resources: jsii.Strings(*d.clips.ArnForObjects(jsii.String(ClipsPrefix + "*"))),
+		})},
 	})
 	return d
 }

@@ -149,3 +149,24 @@ func TestClipsBucket(t *testing.T) {
 		}
 	})
 }
+
+func TestCameraUploadPolicy(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		p := props(s.resource(t, s.onlyID(t, "AWS::IAM::ManagedPolicy")))
+		stmts, _ := get(p, "PolicyDocument", "Statement").([]any)
+		if len(stmts) != 1 {
+			t.Fatalf("statements %s", asJSON(stmts))
+		}
+		st := stmts[0]
+		res := get(st, "Resource")
+		if get(st, "Effect") != "Allow" || asJSON(get(st, "Action")) != `"s3:PutObject"` ||
+			!refersTo(res, s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")) || !strings.HasSuffix(asJSON(res), `"/clips/*"]]}`) {
+			t.Errorf("camera policy %s, want s3:PutObject on clips/* only", asJSON(st))
+		}
+		for _, key := range []string{"Roles", "Users", "Groups"} {
+			if p[key] != nil {
+				t.Errorf("camera policy is attached to %s %s by the stack", key, asJSON(p[key]))
+			}
+		}
+	})
+}
