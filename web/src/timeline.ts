@@ -15,6 +15,8 @@ export interface Timeline {
   status: Status;
   /** What went wrong, when status is 'error' or a later page failed. */
   error?: string;
+  /** Whether asking again may help (not for a refused filter or a missing camera). */
+  retryable?: boolean;
   /** Keys of clips the last refresh brought in. */
   fresh: ReadonlySet<string>;
   /** How many clips the last refresh brought in (for "3 new clips"). */
@@ -28,7 +30,7 @@ export type Action =
   | { type: 'refresh'; key: string }
   | { type: 'refreshed'; key: string; page: Page<Clip> }
   | { type: 'refreshFailed'; key: string }
-  | { type: 'failed'; key: string; error: string }
+  | { type: 'failed'; key: string; error: string; retryable?: boolean }
   | { type: 'removed'; clip: string };
 
 export function initialTimeline(key: string): Timeline {
@@ -61,7 +63,7 @@ function withCursor(t: Timeline, cursor: string | undefined): Timeline {
 }
 
 function withoutError(t: Timeline): Timeline {
-  const { error: _drop, ...rest } = t;
+  const { error: _drop, retryable: _r, ...rest } = t;
   return rest;
 }
 
@@ -103,8 +105,8 @@ export function reduce(t: Timeline, a: Action): Timeline {
       return t.status === 'refreshing' ? { ...t, status: 'ready' } : t;
     case 'failed':
       // A failed later page keeps what is shown; a failed first page is an error state.
-      if (t.items.length > 0 && t.status !== 'loading') return { ...t, status: 'ready', error: a.error };
-      return { ...t, status: 'error', error: a.error };
+      if (t.items.length > 0 && t.status !== 'loading') return { ...t, status: 'ready', error: a.error, retryable: a.retryable ?? true };
+      return { ...t, status: 'error', error: a.error, retryable: a.retryable ?? true };
   }
 }
 

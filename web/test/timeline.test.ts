@@ -45,6 +45,8 @@ describe('timeline', () => {
   it('a failed first page is an error; a failed later page keeps the list', () => {
     const first = reduce(initialTimeline('k'), { type: 'failed', key: 'k', error: 'down' });
     expect(first.status).toBe('error');
+    expect(first.retryable).toBe(true);
+    expect(reduce(initialTimeline('k'), { type: 'failed', key: 'k', error: 'no camera', retryable: false }).retryable).toBe(false);
     let t = reduce(loaded([a], 'n'), { type: 'loadMore', key: 'k' });
     t = reduce(t, { type: 'failed', key: 'k', error: 'down' });
     expect(t.status).toBe('ready');

@@ -62,9 +62,11 @@ export function TimelineView(props: {
           <p>{t.error}</p>
           <div class="row">
             {props.errorAction}
-            <button type="button" class="btn" onClick={props.onRetry}>
-              Try again
-            </button>
+            {t.retryable ? (
+              <button type="button" class="btn" onClick={props.onRetry}>
+                Try again
+              </button>
+            ) : null}
             {filtered ? (
               <button type="button" class="btn ghost" onClick={props.onClearFilters}>
                 Clear filters

@@ -145,7 +145,10 @@ export function Vault(props: {
     dispatch({ type: 'reset', key });
     query(r).then(
       (page) => dispatch({ type: 'page', key, page, append: false }),
-      (e: unknown) => dispatch({ type: 'failed', key, error: explain(fail(e), r) }),
+      (e: unknown) => {
+        const err = fail(e);
+        dispatch({ type: 'failed', key, error: explain(err, r), retryable: err.kind === 'network' || err.kind === 'server' });
+      },
     );
   }, [key, reloads, query, fail, explain]);
 
@@ -159,7 +162,10 @@ export function Vault(props: {
     timelineRef.current = { ...t, status: 'loadingMore' };
     query(r, t.nextCursor).then(
       (page) => dispatch({ type: 'page', key, page, append: true }),
-      (e: unknown) => dispatch({ type: 'failed', key, error: explain(fail(e), r) }),
+      (e: unknown) => {
+        const err = fail(e);
+        dispatch({ type: 'failed', key, error: explain(err, r), retryable: err.kind === 'network' || err.kind === 'server' });
+      },
     );
   }, [key, query, fail, explain]);
 
