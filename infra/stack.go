@@ -84,8 +84,8 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 	awscdk.Tags_Of(stack).Add(jsii.String("stage"), jsii.String(st.Name), nil)
 	if st.HasPlaceholderClientID() {
 		awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("camvault:placeholderClientId"), jsii.String(fmt.Sprintf(
-			"stage %s still uses a placeholder Google client id: nobody can sign in until you set -c %s.googleClientIds=<id>.apps.googleusercontent.com (see infra/README.md)",
-			st.Name, st.Name)), nil)
+			"stage %s still uses a placeholder Google client id: nobody can sign in until you set -c %s.googleClientIds=<id>.apps.googleusercontent.com or CAMVAULT_%s_GOOGLE_CLIENT_IDS (see infra/README.md)",
+			st.Name, st.Name, strings.ToUpper(st.Name))), nil)
 	}
 
 	data := newDataStores(stack, st)

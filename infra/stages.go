@@ -69,11 +69,15 @@ type Stage struct {
 	Protect bool
 }
 
-// Stages returns the three stages camvault deploys. ctx looks up CDK context
-// values (-c key=value on the command line, or cdk.json); overrides are
-// applied per stage from the keys "<stage>.googleClientIds",
-// "<stage>.allowedDomains", "<stage>.allowedEmails" and "<stage>.adminEmails",
-// each a comma-separated list. getenv is os.Getenv in the app.
+// Stages returns the three stages camvault deploys, with the people and
+// client ids of each overridable without editing code: a CDK context value
+// "<stage>.<key>" (-c dev.googleClientIds=... on the command line, or
+// cdk.json / cdk.context.json) wins over an environment variable
+// CAMVAULT_<STAGE>_<KEY> (e.g. CAMVAULT_DEV_GOOGLE_CLIENT_IDS, handy with
+// make deploy), which wins over the values below. Keys: googleClientIds,
+// allowedDomains, allowedEmails, adminEmails; each value is a comma-separated
+// list (an empty context value clears the list; an empty variable is
+// ignored). ctx looks up context; getenv is os.Getenv in the app.
 func Stages(ctx func(key string) (string, bool), getenv func(string) string) []Stage {
 	stages := []Stage{
 		{
@@ -123,15 +127,17 @@ func Stages(ctx func(key string) (string, bool), getenv func(string) string) []S
 		if s.Region == "" {
 			s.Region = getenv("CDK_DEFAULT_REGION")
 		}
-		override := func(key string, dst *[]string) {
+		override := func(key, envKey string, dst *[]string) {
 			if v, ok := ctx(s.Name + "." + key); ok {
+				*dst = splitList(v)
+			} else if v := getenv("CAMVAULT_" + strings.ToUpper(s.Name) + "_" + envKey); v != "" {
 				*dst = splitList(v)
 			}
 		}
-		override("googleClientIds", &s.GoogleClientIDs)
-		override("allowedDomains", &s.AllowedDomains)
-		override("allowedEmails", &s.AllowedEmails)
-		override("adminEmails", &s.AdminEmails)
+		override("googleClientIds", "GOOGLE_CLIENT_IDS", &s.GoogleClientIDs)
+		override("allowedDomains", "ALLOWED_DOMAINS", &s.AllowedDomains)
+		override("allowedEmails", "ALLOWED_EMAILS", &s.AllowedEmails)
+		override("adminEmails", "ADMIN_EMAILS", &s.AdminEmails)
 	}
 	return stages
 }

@@ -75,7 +75,14 @@ func TestStagesOverrides(t *testing.T) {
 		"prod.allowedEmails":  "guard@corp.example",
 		"prod.adminEmails":    "",
 	}
-	env := map[string]string{"CDK_DEFAULT_ACCOUNT": "123456789012", "CDK_DEFAULT_REGION": "eu-west-1"}
+	env := map[string]string{
+		"CDK_DEFAULT_ACCOUNT":             "123456789012",
+		"CDK_DEFAULT_REGION":              "eu-west-1",
+		"CAMVAULT_DEV_GOOGLE_CLIENT_IDS":  "loses-to-context.apps.googleusercontent.com",
+		"CAMVAULT_QA_ALLOWED_EMAILS":      "tester@example.com,qa@example.com",
+		"CAMVAULT_QA_ADMIN_EMAILS":        "",
+		"CAMVAULT_PROD_GOOGLE_CLIENT_IDS": "prod-1.apps.googleusercontent.com",
+	}
 	stages := Stages(func(k string) (string, bool) { v, ok := ctx[k]; return v, ok }, func(k string) string { return env[k] })
 	dev, _ := StageNamed(stages, "dev")
 	qa, _ := StageNamed(stages, "qa")
@@ -88,7 +95,16 @@ func TestStagesOverrides(t *testing.T) {
 		t.Error("dev still reports a placeholder client id")
 	}
 	if !qa.HasPlaceholderClientID() {
-		t.Error("qa's client id changed though only dev's was overridden")
+		t.Error("qa's client id changed though only dev's and prod's were overridden")
+	}
+	if !reflect.DeepEqual(qa.AllowedEmails, []string{"tester@example.com", "qa@example.com"}) {
+		t.Errorf("qa allowed emails %v, want the environment's", qa.AllowedEmails)
+	}
+	if !reflect.DeepEqual(qa.AdminEmails, []string{"admin@example.com"}) {
+		t.Errorf("qa admin emails %v: an empty variable must not clear the list", qa.AdminEmails)
+	}
+	if !reflect.DeepEqual(prod.GoogleClientIDs, []string{"prod-1.apps.googleusercontent.com"}) {
+		t.Errorf("prod client ids %v, want the environment's", prod.GoogleClientIDs)
 	}
 	if !reflect.DeepEqual(prod.AllowedDomains, []string{"corp.example"}) || !reflect.DeepEqual(prod.AllowedEmails, []string{"guard@corp.example"}) || len(prod.AdminEmails) != 0 {
 		t.Errorf("prod allow lists %v %v %v", prod.AllowedDomains, prod.AllowedEmails, prod.AdminEmails)
