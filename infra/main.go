@@ -13,14 +13,16 @@ import (
 )
 
 func main() {
-	defer jsii.Close()
-	if err := run(); err != nil {
+	err := run()
+	jsii.Close() // stops the jsii runtime's Node process
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "camvault infra:", err)
-		jsii.Close()
 		os.Exit(1)
 	}
 }
 
+// run defines every stage's stack and synthesizes them into the CLI's
+// output directory.
 func run() error {
 	app := awscdk.NewApp(nil)
 	lookup := contextLookup(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
