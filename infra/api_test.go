@@ -350,13 +350,15 @@ func TestAPIStageSettings(t *testing.T) {
 	})
 }
 
-// TestAuthorizerChangeRedeploys proves a change to the authorizer (here its
-// cache TTL) makes a new API deployment: without one, the stage would keep
-// serving the old authorizer settings.
-func TestAuthorizerChangeRedeploys(t *testing.T) {
+// TestChangedStage synthesizes dev once more with a longer authorizer cache
+// TTL and alarm emails. A change to the authorizer must make a new API
+// deployment (without one the stage keeps serving the old settings), and
+// every alarm email gets a subscription.
+func TestChangedStage(t *testing.T) {
 	dev := synth(t, "dev")
 	changed := dev.stage
 	changed.CacheTTL *= 2
+	changed.AlarmEmails = []string{"ops@example.com", "oncall@example.com"}
 	buildDir, webDir := fakeAssets(t)
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(filepath.Join(filepath.Dir(buildDir), "cdk.out"))})
 	stack, err := NewCamvaultStack(app, "camvault-dev", &CamvaultStackProps{Stage: changed, BuildDir: buildDir, WebDir: webDir})
@@ -368,8 +370,23 @@ func TestAuthorizerChangeRedeploys(t *testing.T) {
 	if err := json.Unmarshal(raw, &other.doc); err != nil {
 		t.Fatal(err)
 	}
-	before, after := dev.onlyID(t, "AWS::ApiGateway::Deployment"), other.onlyID(t, "AWS::ApiGateway::Deployment")
-	if before == after {
-		t.Fatalf("deployment %s unchanged after the authorizer's TTL changed", before)
-	}
+	t.Run("authorizer change redeploys", func(t *testing.T) {
+		before, after := dev.onlyID(t, "AWS::ApiGateway::Deployment"), other.onlyID(t, "AWS::ApiGateway::Deployment")
+		if before == after {
+			t.Fatalf("deployment %s unchanged after the authorizer's TTL changed", before)
+		}
+	})
+	t.Run("alarm emails subscribed", func(t *testing.T) {
+		topic := other.onlyID(t, "AWS::SNS::Topic")
+		got := map[string]bool{}
+		for _, sub := range other.resources("AWS::SNS::Subscription") {
+			p := props(sub)
+			if p["Protocol"] == "email" && refersTo(p["TopicArn"], topic) {
+				got[p["Endpoint"].(string)] = true
+			}
+		}
+		if len(got) != 2 || !got["ops@example.com"] || !got["oncall@example.com"] {
+			t.Fatalf("email subscriptions %v", got)
+		}
+	})
 }

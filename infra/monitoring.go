@@ -3,7 +3,10 @@ package main
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -12,17 +15,28 @@ import (
 // minutes, that raises the API alarm.
 const API5xxRateThreshold = 0.05
 
-// monitoring is the stage's alarms and dashboard.
+// monitoring is the stage's alarms, their topic and the dashboard.
 type monitoring struct {
 	alarms []awscloudwatch.Alarm
+	// topic receives every alarm's state change; the stage's AlarmEmails
+	// are subscribed to it.
+	topic awssns.Topic
 }
 
 func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions) *monitoring {
 	m := &monitoring{}
+	m.topic = awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
+		DisplayName: jsii.String(StackName(st.Name) + " alarms"),
+		EnforceSSL:  jsii.Bool(true),
+	})
+	for _, email := range st.AlarmEmails {
+		m.topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(email), nil))
+	}
+	notify := awscloudwatchactions.NewSnsAction(m.topic)
 	period := awscdk.Duration_Minutes(jsii.Number(5))
 	prefix := StackName(st.Name) + "-"
 	alarm := func(id, name, what string, metric awscloudwatch.IMetric, threshold float64) {
-		m.alarms = append(m.alarms, awscloudwatch.NewAlarm(stack, jsii.String(id), &awscloudwatch.AlarmProps{
+		a := awscloudwatch.NewAlarm(stack, jsii.String(id), &awscloudwatch.AlarmProps{
 			AlarmName:          jsii.String(prefix + name),
 			AlarmDescription:   jsii.String(what),
 			Metric:             metric,
@@ -30,7 +44,10 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions) *
 			EvaluationPeriods:  jsii.Number(1),
 			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-		}))
+		})
+		a.AddAlarmAction(notify)
+		a.AddOkAction(notify)
+		m.alarms = append(m.alarms, a)
 	}
 
 	stage := api.rest.DeploymentStage()

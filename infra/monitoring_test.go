@@ -47,6 +47,24 @@ func TestAlarmsAndDashboard(t *testing.T) {
 				}
 			}
 		}
+		topic := s.onlyID(t, "AWS::SNS::Topic")
+		for name, a := range alarms {
+			if !refersTo(a["AlarmActions"], topic) || !refersTo(a["OKActions"], topic) {
+				t.Errorf("alarm %s does not notify the alarm topic", name)
+			}
+		}
+		if n := len(s.resources("AWS::SNS::Subscription")); n != len(s.stage.AlarmEmails) {
+			t.Errorf("%d subscriptions, want %d", n, len(s.stage.AlarmEmails))
+		}
+		tlsOnly := false
+		for _, tp := range s.resources("AWS::SNS::TopicPolicy") {
+			if refersTo(get(props(tp), "Topics"), topic) && strings.Contains(asJSON(props(tp)), `"aws:SecureTransport":"false"`) {
+				tlsOnly = true
+			}
+		}
+		if !tlsOnly {
+			t.Error("the alarm topic accepts plain HTTP")
+		}
 		dash := props(s.resource(t, s.onlyID(t, "AWS::CloudWatch::Dashboard")))
 		if dash["DashboardName"] != "camvault-"+s.stage.Name {
 			t.Errorf("dashboard name %v", dash["DashboardName"])

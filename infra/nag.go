@@ -34,7 +34,10 @@ var (
 // suppressFindings records, next to the resources they concern, the
 // cdk-nag AwsSolutions findings this stack accepts and why. Everything else
 // is fixed in the construct itself.
-func suppressFindings(stack awscdk.Stack, data *dataStores, api *restAPI, fns *functions) {
+func suppressFindings(stack awscdk.Stack, data *dataStores, api *restAPI, fns *functions, mon *monitoring) {
+	suppress(mon.topic, nagRule{"AwsSolutions-SNS2",
+		"The topic carries only CloudWatch alarm state changes (alarm name, metric, threshold), no clip, person or token data; encrypting it would need a customer-managed KMS key whose policy admits CloudWatch, for no confidentiality gain. Publishing is TLS-only (EnforceSSL).", nil})
+
 	suppress(data.cursorSecret, nagRule{"AwsSolutions-SMG4",
 		"The secret is an HMAC key that signs opaque pagination cursors, not a credential to another system: rotating it would only invalidate outstanding cursors, and a rotation Lambda would add surface for no security gain. Replace it by redeploying if it leaks.", nil})
 

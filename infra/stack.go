@@ -30,6 +30,8 @@ const (
 	// OutputCameraUploadPolicyArn is the managed policy to attach to a
 	// camera's IAM user or role.
 	OutputCameraUploadPolicyArn = "CameraUploadPolicyArn"
+	// OutputAlarmTopicArn is the SNS topic every alarm notifies.
+	OutputAlarmTopicArn = "AlarmTopicArn"
 )
 
 // CamvaultStackProps configures one stage's stack.
@@ -95,8 +97,8 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 	api.addRoutes(stack, st, fns, web.origin)
 	data.connectClips(fns.byName[routes.FunctionIngest], web.origin)
 	web.deploy(stack, st, api)
-	newMonitoring(stack, st, api, fns)
-	suppressFindings(stack, data, api, fns)
+	mon := newMonitoring(stack, st, api, fns)
+	suppressFindings(stack, data, api, fns, mon)
 
 	outputs := []struct{ key, value, what string }{
 		{OutputAPIURL, api.url, "the API's invoke URL, stage included (no trailing slash)"},
@@ -105,6 +107,7 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 		{OutputVideosTableName, *data.videos.TableName(), "the clips and cameras table"},
 		{OutputAllowlistTableName, *data.allowlist.TableName(), "the authorizer's table of dynamic grants"},
 		{OutputRestAPIID, *api.rest.RestApiId(), "the REST API id (for aws apigateway get-export)"},
+		{OutputAlarmTopicArn, *mon.topic.TopicArn(), "every alarm notifies this topic: subscribe to it for pages"},
 		{OutputCameraUploadPolicyArn, *data.cameraUpload.ManagedPolicyArn(), "attach to a camera's IAM user or role: s3:PutObject on clips/ only"},
 	}
 	for _, o := range outputs {

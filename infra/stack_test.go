@@ -61,7 +61,7 @@ func TestNewStackRefuses(t *testing.T) {
 }
 
 func TestStackNameAndOutputs(t *testing.T) {
-	want := []string{OutputAllowlistTableName, OutputAPIURL, OutputCameraUploadPolicyArn, OutputClipsBucketName, OutputRestAPIID, OutputVideosTableName, OutputWebURL}
+	want := []string{OutputAlarmTopicArn, OutputAllowlistTableName, OutputAPIURL, OutputCameraUploadPolicyArn, OutputClipsBucketName, OutputRestAPIID, OutputVideosTableName, OutputWebURL}
 	allStages(t, func(t *testing.T, s *synthesized) {
 		if got := *s.stack.StackName(); got != "camvault-"+s.stage.Name {
 			t.Errorf("stack name %s", got)
@@ -84,6 +84,9 @@ func TestStackNameAndOutputs(t *testing.T) {
 		url := asJSON(get(outputs, OutputAPIURL, "Value"))
 		if !strings.Contains(url, `"https://"`) || !strings.HasSuffix(url, `"/`+s.stage.Name+`"]]}`) {
 			t.Errorf("ApiUrl %s is not https://<id>.execute-api.<region>.<suffix>/%s", url, s.stage.Name)
+		}
+		if !refersTo(outputs[OutputAlarmTopicArn], s.onlyID(t, "AWS::SNS::Topic")) {
+			t.Error("AlarmTopicArn does not name the alarm topic")
 		}
 		if !refersTo(outputs[OutputCameraUploadPolicyArn], s.onlyID(t, "AWS::IAM::ManagedPolicy")) {
 			t.Error("CameraUploadPolicyArn does not name the camera policy")

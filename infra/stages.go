@@ -47,6 +47,9 @@ type Stage struct {
 	AllowedEmails []string
 	// AdminEmails are verified addresses allowed as admins.
 	AdminEmails []string
+	// AlarmEmails are subscribed to the stage's alarm topic (each confirms
+	// by email). Empty: the topic exists, nobody is subscribed.
+	AlarmEmails []string
 
 	// CacheTTL is how long API Gateway caches the authorizer's policy per
 	// token; at least MinCacheTTL, at most MaxCacheTTL.
@@ -75,7 +78,7 @@ type Stage struct {
 // cdk.json / cdk.context.json) wins over an environment variable
 // CAMVAULT_<STAGE>_<KEY> (e.g. CAMVAULT_DEV_GOOGLE_CLIENT_IDS, handy with
 // make deploy), which wins over the values below. Keys: googleClientIds,
-// allowedDomains, allowedEmails, adminEmails; each value is a comma-separated
+// allowedDomains, allowedEmails, adminEmails, alarmEmails; each value is a comma-separated
 // list (an empty context value clears the list; an empty variable is
 // ignored). ctx looks up context; getenv is os.Getenv in the app.
 func Stages(ctx func(key string) (string, bool), getenv func(string) string) []Stage {
@@ -138,6 +141,7 @@ func Stages(ctx func(key string) (string, bool), getenv func(string) string) []S
 		override("allowedDomains", "ALLOWED_DOMAINS", &s.AllowedDomains)
 		override("allowedEmails", "ALLOWED_EMAILS", &s.AllowedEmails)
 		override("adminEmails", "ADMIN_EMAILS", &s.AdminEmails)
+		override("alarmEmails", "ALARM_EMAILS", &s.AlarmEmails)
 	}
 	return stages
 }
@@ -182,7 +186,7 @@ func (s Stage) Validate() error {
 			bad("allowed domain %q is not a lowercase domain name", d)
 		}
 	}
-	for _, list := range [][]string{s.AllowedEmails, s.AdminEmails} {
+	for _, list := range [][]string{s.AllowedEmails, s.AdminEmails, s.AlarmEmails} {
 		for _, e := range list {
 			if !emailRE.MatchString(e) {
 				bad("email %q is not a lowercase address", e)

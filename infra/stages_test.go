@@ -48,6 +48,7 @@ func TestStageValidateRefuses(t *testing.T) {
 		{"domain without dot", func(s *Stage) { s.AllowedDomains = []string{"localhost"} }, "domain"},
 		{"not an email", func(s *Stage) { s.AdminEmails = []string{"admin"} }, "email"},
 		{"two emails in one", func(s *Stage) { s.AllowedEmails = []string{"a@example.com,b@example.com"} }, "email"},
+		{"bad alarm email", func(s *Stage) { s.AlarmEmails = []string{"ops at example.com"} }, "email"},
 		{"nobody allowed", func(s *Stage) { s.AllowedDomains, s.AllowedEmails, s.AdminEmails = nil, nil, nil }, "nobody"},
 		{"retention zero", func(s *Stage) { s.RetentionDays = 0 }, "retention"},
 		{"signed URLs too short", func(s *Stage) { s.URLTTL = time.Second }, "URL TTL"},
@@ -82,6 +83,7 @@ func TestStagesOverrides(t *testing.T) {
 		"CAMVAULT_QA_ALLOWED_EMAILS":      "tester@example.com,qa@example.com",
 		"CAMVAULT_QA_ADMIN_EMAILS":        "",
 		"CAMVAULT_PROD_GOOGLE_CLIENT_IDS": "prod-1.apps.googleusercontent.com",
+		"CAMVAULT_PROD_ALARM_EMAILS":      "ops@corp.example",
 	}
 	stages := Stages(func(k string) (string, bool) { v, ok := ctx[k]; return v, ok }, func(k string) string { return env[k] })
 	dev, _ := StageNamed(stages, "dev")
@@ -102,6 +104,9 @@ func TestStagesOverrides(t *testing.T) {
 	}
 	if !reflect.DeepEqual(qa.AdminEmails, []string{"admin@example.com"}) {
 		t.Errorf("qa admin emails %v: an empty variable must not clear the list", qa.AdminEmails)
+	}
+	if !reflect.DeepEqual(prod.AlarmEmails, []string{"ops@corp.example"}) || len(dev.AlarmEmails) != 0 {
+		t.Errorf("alarm emails prod %v dev %v", prod.AlarmEmails, dev.AlarmEmails)
 	}
 	if !reflect.DeepEqual(prod.GoogleClientIDs, []string{"prod-1.apps.googleusercontent.com"}) {
 		t.Errorf("prod client ids %v, want the environment's", prod.GoogleClientIDs)
