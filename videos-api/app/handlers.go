@@ -41,6 +41,9 @@ type videoJSON struct {
 	ContentType     string  `json:"contentType"`
 	HasThumbnail    bool    `json:"hasThumbnail"`
 	ExpiresAt       string  `json:"expiresAt,omitempty"`
+	// ThumbnailURL is signed in lists too, so a client shows a page of
+	// cards with one API request, not one per card.
+	ThumbnailURL string `json:"thumbnailUrl,omitempty"`
 }
 
 // videoDetailJSON is GET /cameras/{cameraId}/videos/{videoId}.
@@ -48,7 +51,6 @@ type videoDetailJSON struct {
 	videoJSON
 	PlayURL      string `json:"playUrl"`
 	DownloadURL  string `json:"downloadUrl"`
-	ThumbnailURL string `json:"thumbnailUrl,omitempty"`
 	URLExpiresAt string `json:"urlExpiresAt"`
 }
 
@@ -159,7 +161,14 @@ func (a *App) videos(ctx context.Context, req events.APIGatewayProxyRequest, c C
 	}
 	out := listJSON[videoJSON]{Items: make([]videoJSON, 0, len(page.Videos))}
 	for _, v := range page.Videos {
-		out.Items = append(out.Items, toVideoJSON(v))
+		j := toVideoJSON(v)
+		if v.ThumbnailKey != "" {
+			// Signing is local computation: no request per item.
+			if j.ThumbnailURL, err = a.bucket.ThumbnailURL(ctx, v.ThumbnailKey); err != nil {
+				return events.APIGatewayProxyResponse{}, err
+			}
+		}
+		out.Items = append(out.Items, j)
 	}
 	if page.More {
 		out.NextCursor = a.cursor.Encode(scope, store.PositionOf(page.Videos[len(page.Videos)-1]))

@@ -51,6 +51,11 @@ func TestIngestIsIdempotent(t *testing.T) {
 		t.Fatalf("/videos = %d %v", status, itemIDs(body))
 	}
 	v := body["items"].([]any)[0].(map[string]any)
+	thumb, _ := v["thumbnailUrl"].(string)
+	if !strings.Contains(thumb, "/"+strings.TrimSuffix(clipKey, ".mp4")+".jpg?") || !strings.Contains(thumb, "X-Amz-Signature=") {
+		t.Fatalf("list item thumbnailUrl = %q, want a signed URL of the clip's .jpg", thumb)
+	}
+	delete(v, "thumbnailUrl")
 	want := map[string]any{
 		"id": id, "cameraId": "porch", "capturedAt": "2026-11-25T10:00:00.25Z", "durationSeconds": 9.0,
 		"size": 3.0, "contentType": "video/mp4", "hasThumbnail": true, "expiresAt": "2026-12-25T10:00:00Z",
