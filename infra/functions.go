@@ -109,7 +109,10 @@ func (f *functions) add(stack awscdk.Stack, st Stage, buildDir, name string, env
 	for k, v := range env {
 		vars[k] = jsii.String(v)
 	}
-	size := sizes[name]
+	size, ok := sizes[name]
+	if !ok { // a function added to the route table since
+		size = functionSize{256, 10 * time.Second}
+	}
 	fn := awslambda.NewFunction(stack, jsii.String(id+"Function"), &awslambda.FunctionProps{
 		Description:  jsii.String("camvault " + st.Name + ": " + name),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
