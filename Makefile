@@ -15,6 +15,9 @@ FUZZTIME ?= 2m
 FUZZTIME_SHORT ?= 5s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# The CDK packages start the jsii runtime while Go initialises them; giving it
+# a cache inside build/ up front spares the infra tests a self-restart.
+export JSII_RUNTIME_PACKAGE_CACHE_ROOT := $(CURDIR)/build/jsii-cache
 
 ##@ Everyday
 
@@ -109,10 +112,14 @@ export: ## export the deployed STAGE's API from API Gateway (FORMAT=swagger|oas3
 	scripts/export-api.sh $(STAGE) $(or $(FORMAT),oas30)
 
 .PHONY: token
-token: ## print an ID token: EMAIL=viewer@example.com for the local stack, or GOOGLE=1 for Google's loopback sign-in
-	go run ./scripts/token $(if $(GOOGLE),--google,--email $(or $(EMAIL),viewer@example.com))
+token: ## print an ID token: EMAIL=viewer@example.com for the local stack, or GOOGLE=1 for Google's loopback sign-in; POSTMAN_ENV=file writes it there
+	go run ./scripts/token $(if $(GOOGLE),--google,--email $(or $(EMAIL),viewer@example.com)) $(if $(POSTMAN_ENV),--postman-env $(POSTMAN_ENV))
 
 ##@ Deploying (needs AWS credentials)
+
+.PHONY: bootstrap
+bootstrap: deps ## cdk bootstrap the AWS account and region of your credentials (once per account/region)
+	cd infra && npx cdk bootstrap
 
 .PHONY: synth
 synth: deps build web-build ## synthesize every stage's CloudFormation template into infra/cdk.out (no AWS needed)
