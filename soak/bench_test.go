@@ -3,6 +3,7 @@ package soak_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -138,7 +139,9 @@ func BenchmarkPageCost(b *testing.B) {
 			name string
 			list func(context.Context, store.Query) (store.Page, error)
 		}{
-			{"camera", func(ctx context.Context, q store.Query) (store.Page, error) { return s.CameraVideos(ctx, "front-door", q) }},
+			{"camera", func(ctx context.Context, q store.Query) (store.Page, error) {
+				return s.CameraVideos(ctx, "front-door", q)
+			}},
 			{"timeline", s.Timeline},
 			{"restricted", func(ctx context.Context, q store.Query) (store.Page, error) {
 				return s.CamerasVideos(ctx, []string{"front-door", "porch"}, q)
@@ -241,71 +244,79 @@ func newAPIFixture(b *testing.B) *apiFixture {
 	}
 }
 
-// BenchmarkGatewayOverhead serves GET /cameras/porch/videos?limit=20 (one
-// DynamoDB Query) by calling the videos handler directly, and through the
-// local gateway over loopback HTTP (routing, cached authorizer policy, the
-// proxy event through JSON, the response), at 1 and 16 concurrent clients.
-// The ratio gateway/direct is the gateway's overhead.
+// BenchmarkGatewayOverhead serves two routes by calling the videos handler
+// directly, and through the local gateway over loopback HTTP (routing, the
+// cached authorizer policy, the proxy event through JSON, the response), at
+// 1 and 16 concurrent clients: GET /me (no storage: the gateway's cost
+// shows plainly) and GET /cameras/porch/videos?limit=20 (one DynamoDB
+// Query: what a real request costs). gateway/direct is the overhead.
 func BenchmarkGatewayOverhead(b *testing.B) {
 	f := newAPIFixture(b)
-	direct := func(b *testing.B) func() {
-		h := f.handlers["videos"]
-		req := events.APIGatewayProxyRequest{
-			Resource: "/cameras/{cameraId}/videos", Path: "/cameras/porch/videos", HTTPMethod: "GET",
-			PathParameters: map[string]string{"cameraId": "porch"}, QueryStringParameters: map[string]string{"limit": "20"},
-			RequestContext: events.APIGatewayProxyRequestContext{Stage: "dev", ResourcePath: "/cameras/{cameraId}/videos",
-				HTTPMethod: "GET", Authorizer: f.context},
-		}
-		return func() {
-			resp, err := h(context.Background(), req)
-			if err != nil || resp.StatusCode != 200 {
-				b.Fatalf("direct: %d %v", resp.StatusCode, err)
-			}
-		}
+	routes := []struct {
+		name, function, resource, path string
+		params, query                  map[string]string
+	}{
+		{"me", "me", "/me", "/me", nil, nil},
+		{"camera-videos", "videos", "/cameras/{cameraId}/videos", "/cameras/porch/videos",
+			map[string]string{"cameraId": "porch"}, map[string]string{"limit": "20"}},
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	viaGateway := func(b *testing.B) func() {
-		u := f.gateway.URL + "/dev/cameras/porch/videos?limit=20"
-		return func() {
-			req, _ := http.NewRequest("GET", u, nil)
-			req.Header.Set("Authorization", f.header)
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Fatal(err)
+	for _, r := range routes {
+		direct := func(b *testing.B) func() {
+			h := f.handlers[r.function]
+			req := events.APIGatewayProxyRequest{
+				Resource: r.resource, Path: r.path, HTTPMethod: "GET", PathParameters: r.params, QueryStringParameters: r.query,
+				RequestContext: events.APIGatewayProxyRequestContext{Stage: "dev", ResourcePath: r.resource,
+					HTTPMethod: "GET", Authorizer: f.context},
 			}
-			var buf [4096]byte
-			for {
-				if _, err := resp.Body.Read(buf[:]); err != nil {
-					break
+			return func() {
+				resp, err := h(context.Background(), req)
+				if err != nil || resp.StatusCode != 200 {
+					b.Fatalf("direct %s: %d %v", r.path, resp.StatusCode, err)
 				}
-			}
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Fatalf("gateway: %d", resp.StatusCode)
 			}
 		}
-	}
-	for _, clients := range []int{1, 16} {
-		for _, way := range []struct {
-			name string
-			call func(*testing.B) func()
-		}{{"direct", direct}, {"gateway", viaGateway}} {
-			b.Run(fmt.Sprintf("%s/clients=%d", way.name, clients), func(b *testing.B) {
-				call := way.call(b)
-				call() // warm: the authorizer's answer cached, connections open
-				if clients == 1 {
-					for b.Loop() {
-						call()
-					}
-					return
+		viaGateway := func(b *testing.B) func() {
+			u := f.gateway.URL + "/dev" + r.path
+			if r.query != nil {
+				u += "?limit=" + r.query["limit"]
+			}
+			return func() {
+				req, _ := http.NewRequest("GET", u, nil)
+				req.Header.Set("Authorization", f.header)
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
 				}
-				b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						call()
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					b.Fatalf("gateway %s: %d", u, resp.StatusCode)
+				}
+			}
+		}
+		for _, clients := range []int{1, 16} {
+			for _, way := range []struct {
+				name string
+				call func(*testing.B) func()
+			}{{"direct", direct}, {"gateway", viaGateway}} {
+				b.Run(fmt.Sprintf("%s/%s/clients=%d", r.name, way.name, clients), func(b *testing.B) {
+					call := way.call(b)
+					call() // warm: the authorizer's answer cached, connections open
+					if clients == 1 {
+						for b.Loop() {
+							call()
+						}
+						return
 					}
+					b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+					b.RunParallel(func(pb *testing.PB) {
+						for pb.Next() {
+							call()
+						}
+					})
 				})
-			})
+			}
 		}
 	}
 }

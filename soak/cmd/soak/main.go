@@ -24,14 +24,15 @@ func main() {
 	clients := flag.Int("clients", 32, "concurrent clients")
 	deadline := flag.Duration("deadline", 3*time.Minute, "hard deadline for the whole run, start included")
 	seed := flag.Uint64("seed", 9, "seed of the request mix")
+	report := flag.String("report", "", "also write the report to this file (make soak: docs/bench/soak-load.txt)")
 	flag.Parse()
-	if err := run(*bin, *requests, *clients, *deadline, *seed); err != nil {
+	if err := run(*bin, *requests, *clients, *deadline, *seed, *report); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, requests, clients int, deadline time.Duration, seed uint64) error {
+func run(bin string, requests, clients int, deadline time.Duration, seed uint64, report string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, deadline)
@@ -64,6 +65,12 @@ func run(bin string, requests, clients int, deadline time.Duration, seed uint64)
 		len(cat.Cameras), cat.Granted, len(people.Junk), requests, clients, deadline)
 	rep := soak.Run(ctx, soak.Config{APIURL: p.Info.APIURL, People: people, Catalog: cat, Requests: requests, Clients: clients, Seed: seed, Client: client})
 	fmt.Print(rep.String())
+	if report != "" {
+		head := fmt.Sprintf("load: %d requests, %d clients, seed %d, against %s (fresh data dir, port 0 everywhere)\n", requests, clients, seed, bin)
+		if err := os.WriteFile(report, []byte(head+rep.String()), 0o644); err != nil {
+			return err
+		}
+	}
 	if rep.Requests < requests {
 		return fmt.Errorf("only %d of %d requests answered before the deadline", rep.Requests, requests)
 	}
