@@ -84,13 +84,19 @@ test-e2e: deps web-build tools ## the web client in headless Chromium against a 
 test-newman: deps tools ## a Postman run (newman) of the generated collection against a fresh local stack
 	@if [ -x scripts/newman.sh ]; then scripts/newman.sh; fi
 
+.PHONY: soak
+soak: deps tools ## bounded load (20k requests, 32 clients, 3 min deadline) and fault tests on loopback; report in docs/bench/soak.txt
+	soak/soak.sh
+
 .PHONY: fuzz
 fuzz: ## run every fuzz target longer (FUZZTIME each, default 2m)
 	@scripts/fuzz.sh $(FUZZTIME)
 
 .PHONY: bench
 bench: deps ## benchmarks (authorizer, store page cost, gateway overhead); results in BENCHMARKS.md
-	@for m in $(GO_MODULES); do ( cd $$m && go test -run '^$$' -bench . -benchmem ./... ); done
+	$(MAKE) build tools web-build
+	cd soak && go build -o ../build/bin/benchreport ./cmd/benchreport
+	build/bin/benchreport -sizes "$${BENCH_SIZES:-1000,10000,100000}"
 
 .PHONY: lint
 lint: ## gofmt check, go vet and staticcheck on every module
