@@ -132,6 +132,11 @@ func TestDynamoDBKilledMidLoad(t *testing.T) {
 	}
 	t.Logf("killed dynalite (pid %d, port %d)", pid, port)
 	waitFor("503s while DynamoDB is down", func() bool { return count("1/503") >= 30 })
+	// A write while it is down: a clear 503, and the clip must survive it.
+	victim := cat.Clips[cam][2]
+	if a, err := do(ctx, client, "DELETE", info.APIURL+"/cameras/"+cam+"/videos/"+victim, people.Admin.Header); err != nil || a.status != 503 || a.code() != "storage_unavailable" {
+		t.Errorf("DELETE while DynamoDB is down: %v %d %s, want 503 storage_unavailable", err, a.status, a.body)
+	}
 
 	var d *dynalite.Server
 	for d == nil {
@@ -154,6 +159,9 @@ func TestDynamoDBKilledMidLoad(t *testing.T) {
 	}
 
 	after := allClips(t, ctx, client, info.APIURL, people.Admin.Header)
+	if !contains(after[cam], victim) {
+		t.Errorf("the clip whose DELETE failed during the outage is gone")
+	}
 	if !reflect.DeepEqual(after, before) {
 		t.Errorf("clips after recovery differ from before the crash:\nbefore %v\nafter  %v", before, after)
 	}
