@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,14 +49,23 @@ const (
 
 // Report is the outcome of a load run.
 type Report struct {
-	Requests   int
-	Elapsed    time.Duration
-	P50, P99   time.Duration
-	Max        time.Duration
-	ByStatus   map[int]int
-	ByKind     map[string]int
+	Requests int
+	Elapsed  time.Duration
+	P50, P99 time.Duration
+	Max      time.Duration
+	ByStatus map[int]int
+	ByKind   map[string]int
+	// ByRoute holds each route's count and latency percentiles, answers
+	// of every caller (401s and 403s included).
+	ByRoute    map[string]RouteStats
 	Violations map[string]int
 	Examples   []string // the first few violations, described
+}
+
+// RouteStats are one route's numbers in a run.
+type RouteStats struct {
+	Requests int
+	P50, P99 time.Duration
 }
 
 // Throughput is requests per second over the run.
@@ -77,6 +85,15 @@ func (r Report) String() string {
 		r.Throughput(), r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond))
 	fmt.Fprintf(&b, "status: %s\n", countsString(r.ByStatus))
 	fmt.Fprintf(&b, "callers: %s\n", countsString(r.ByKind))
+	routes := make([]string, 0, len(r.ByRoute))
+	for k := range r.ByRoute {
+		routes = append(routes, k)
+	}
+	slices.Sort(routes)
+	for _, k := range routes {
+		st := r.ByRoute[k]
+		fmt.Fprintf(&b, "  %-16s %6d requests, p50 %s, p99 %s\n", k, st.Requests, st.P50.Round(10*time.Microsecond), st.P99.Round(10*time.Microsecond))
+	}
 	for _, name := range []string{ServerError, BadTokenIn, StrangerIn, RestrictedLeak, ViewerDeleted, UnexpectedCode, TransportFailed} {
 		fmt.Fprintf(&b, "%-26s %d\n", name+":", r.Violations[name])
 	}
@@ -248,7 +265,8 @@ func Run(ctx context.Context, cfg Config) Report {
 		next       atomic.Int64
 		mu         sync.Mutex
 		latencies  = make([]time.Duration, 0, cfg.Requests)
-		rep        = Report{ByStatus: map[int]int{}, ByKind: map[string]int{}, Violations: map[string]int{}}
+		byRoute    = map[string][]time.Duration{}
+		rep        = Report{ByStatus: map[int]int{}, ByKind: map[string]int{}, ByRoute: map[string]RouteStats{}, Violations: map[string]int{}}
 		wg         sync.WaitGroup
 		start      = time.Now()
 		violations = func(name, desc string) {
@@ -289,6 +307,7 @@ func Run(ctx context.Context, cfg Config) Report {
 				}
 				rep.Requests++
 				latencies = append(latencies, d)
+				byRoute[c.route] = append(byRoute[c.route], d)
 				rep.ByStatus[resp.StatusCode]++
 				if name, desc := check(c, cfg.Catalog.Granted, resp.StatusCode, body); name != "" {
 					violations(name, desc)
@@ -299,11 +318,20 @@ func Run(ctx context.Context, cfg Config) Report {
 	}
 	wg.Wait()
 	rep.Elapsed = time.Since(start)
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-	if n := len(latencies); n > 0 {
-		rep.P50 = latencies[n*50/100]
-		rep.P99 = latencies[min(n-1, n*99/100)]
-		rep.Max = latencies[n-1]
+	rep.P50, rep.P99, rep.Max = percentiles(latencies)
+	for route, ds := range byRoute {
+		p50, p99, _ := percentiles(ds)
+		rep.ByRoute[route] = RouteStats{Requests: len(ds), P50: p50, P99: p99}
 	}
 	return rep
+}
+
+// percentiles sorts ds and returns its median, 99th percentile and maximum.
+func percentiles(ds []time.Duration) (p50, p99, maxD time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0, 0
+	}
+	slices.Sort(ds)
+	n := len(ds)
+	return ds[n*50/100], ds[min(n-1, n*99/100)], ds[n-1]
 }
