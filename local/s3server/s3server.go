@@ -202,7 +202,13 @@ func (s *Server) notify(eventName, bucket, key, ip string) {
 			err := invoke(ctx, s.cfg.Ingest, event)
 			cancel()
 			if err == nil {
-				s.log.Info("s3 notification delivered", "event", eventName, "key", key, "attempt", attempt+1)
+				// Ingest logs what it recorded; a delivery is news only
+				// when it took retries.
+				level := slog.LevelDebug
+				if attempt > 0 {
+					level = slog.LevelInfo
+				}
+				s.log.Log(context.Background(), level, "s3 notification delivered", "event", eventName, "key", key, "attempt", attempt+1)
 				return
 			}
 			if attempt >= s.cfg.Retries || s.ctx.Err() != nil {
