@@ -21,7 +21,7 @@ timeout 240 build/bin/soak -bin build/bin/camvault-local -requests "${SOAK_REQUE
 # Fault tests: each package's tests named here, verbose, bounded.
 faults() {
 	local dir=$1 pkg=$2 run=$3
-	echo "== faults: (cd $dir && go test -count=1 -timeout 5m -run '$run' -v $pkg)"
+	echo "== faults: (cd $dir && go test -count=1 -timeout 5m -run '$run' -v $pkg)" | tee -a "$work/faults.txt"
 	(cd "$dir" && go test -count=1 -timeout 5m -run "$run" -v "$pkg") >"$work/t.txt" 2>&1 || {
 		cat "$work/t.txt"
 		echo "soak: fault tests failed in $dir $pkg" >&2

@@ -111,6 +111,8 @@ func run(sizes, outFile, dir string, skipWeb bool) error {
 	fmt.Fprintf(&md, "| | |\n| --- | --- |\n| date | %s |\n| commit | %s |\n| machine | %d CPU cores (%s), %s, shared with other work (load average at start: %s) |\n| Go | %s |\n| DynamoDB | dynalite (Node.js %s) on loopback |\n\n",
 		started.Format("2006-01-02 15:04 UTC"), commit, runtime.NumCPU(), cpuModel(), memTotal(), loadAvg(), runtime.Version(), strings.TrimSpace(output("node", "--version")))
 
+	fmt.Fprintf(&md, "Reproduce: `make bench` (builds the Lambdas, the host tools and the web client, then runs `soak/cmd/benchreport`; `BENCH_SIZES=1000,10000` for a quicker page-cost run) and `make soak` (the load against a fresh `build/bin/camvault-local` and the fault tests; `SOAK_REQUESTS`, `SOAK_CLIENTS`, `SOAK_DEADLINE`). Each section names the command behind its numbers.\n\n")
+
 	// Authorizer.
 	a, h, rsa, idt := get("BenchmarkAuthorize", "ns/op"), get("BenchmarkHandle", "ns/op"), get("BenchmarkRSAVerify", "ns/op"), get("BenchmarkIDToken", "ns/op")
 	fmt.Fprintf(&md, "## Authorizer\n\n`%s`\n\n", authz)
@@ -208,6 +210,7 @@ func run(sizes, outFile, dir string, skipWeb bool) error {
 	} else {
 		fmt.Fprintf(&md, "Run `make soak` (it writes `%s`), then `make bench` to include it here.\n", filepath.Join(dir, "soak.txt"))
 	}
+	fuzzSection(&md)
 	fmt.Fprintf(&md, "\nRaw output of every command of this run: [`%s`](%s).\n", filepath.Join(dir, "bench-output.txt"), filepath.ToSlash(filepath.Join(dir, "bench-output.txt")))
 
 	if err := os.WriteFile(filepath.Join(dir, "bench-output.txt"), raw.Bytes(), 0o644); err != nil {
@@ -332,4 +335,54 @@ func loadAvg() string {
 		return "?"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// fuzzSection lists every fuzz target (what scripts/fuzz.sh and make fuzz
+// run) and whether its seed corpus is committed under testdata/fuzz.
+func fuzzSection(md *strings.Builder) {
+	fmt.Fprintf(md, "\n## Fuzzing (`make fuzz`, FUZZTIME each, default 2m)\n\n| module | package | target | committed corpus (`testdata/fuzz/<target>`) |\n| --- | --- | --- | ---: |\n")
+	tracked := map[string]int{}
+	for _, f := range strings.Split(output("git", "ls-files", "*testdata/fuzz/*"), "\n") {
+		if f != "" {
+			tracked[filepath.Dir(f)]++
+		}
+	}
+	_ = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "build" || strings.HasPrefix(d.Name(), ".") && path != ".") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if !strings.HasPrefix(line, "func Fuzz") {
+				continue
+			}
+			name := strings.TrimPrefix(line, "func ")
+			name = name[:strings.IndexByte(name, '(')]
+			dir := filepath.Dir(path)
+			mod := dir
+			for {
+				if _, err := os.Stat(filepath.Join(mod, "go.mod")); err == nil || mod == "." {
+					break
+				}
+				mod = filepath.Dir(mod)
+			}
+			pkg, _ := filepath.Rel(mod, dir)
+			pkg = strings.TrimSuffix("./"+pkg, "/.")
+			corpus := "none (only the f.Add seeds in code)"
+			if n := tracked[filepath.Join(dir, "testdata", "fuzz", name)]; n > 0 {
+				corpus = fmt.Sprintf("%d inputs", n)
+			}
+			fmt.Fprintf(md, "| %s | %s | %s | %s |\n", mod, pkg, name, corpus)
+		}
+		return nil
+	})
 }
