@@ -24,3 +24,14 @@ PASS`
 		t.Fatalf("cold start = %+v", r)
 	}
 }
+
+func TestLoopbackOnly(t *testing.T) {
+	for u, ok := range map[string]bool{
+		"http://127.0.0.1:4000/dev": true, "http://[::1]:4000/dev": true,
+		"https://abc.execute-api.us-east-1.amazonaws.com/dev": false, "http://10.0.0.1/dev": false, "http://localhost.example.com/": false,
+	} {
+		if err := soak.Loopback(u); (err == nil) != ok {
+			t.Errorf("Loopback(%s) = %v", u, err)
+		}
+	}
+}

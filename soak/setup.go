@@ -4,12 +4,26 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 
 	"github.com/camvault/camvault/authorizer/grantstest"
 	"github.com/camvault/camvault/local/stack"
 )
+
+// Loopback refuses a URL whose host is not a loopback address: the load
+// and the faults never leave this machine.
+func Loopback(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("soak: %q: %w", raw, err)
+	}
+	if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("soak: %s is not on loopback; refusing to send load there", raw)
+	}
+	return nil
+}
 
 // Grant admits RestrictedEmail as a viewer of cameras only, through the
 // stack's allowlist table (the way an operator restricts someone).
@@ -68,6 +82,11 @@ func Discover(ctx context.Context, client *http.Client, apiURL, adminHeader stri
 // Prepare grants the restricted person the first camera, mints everyone's
 // tokens and discovers the catalog: all a Run needs besides its bounds.
 func Prepare(ctx context.Context, client *http.Client, info stack.Info) (People, Catalog, error) {
+	for _, u := range []string{info.APIURL, info.IssuerURL, info.DynamoDBURL} {
+		if err := Loopback(u); err != nil {
+			return People{}, Catalog{}, err
+		}
+	}
 	iss := Issuer{URL: info.IssuerURL, Client: client}
 	people, err := MintPeople(ctx, iss)
 	if err != nil {
