@@ -102,7 +102,8 @@ func run(sizes, outFile, dir string, skipWeb bool) error {
 
 	// Header.
 	commit := strings.TrimSpace(output("git", "rev-parse", "--short", "HEAD"))
-	if strings.TrimSpace(output("git", "status", "--porcelain", "--untracked-files=no")) != "" {
+	// The run's own outputs (this report, docs/bench) do not count.
+	if strings.TrimSpace(output("git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md", ":!"+dir)) != "" {
 		commit += " (with uncommitted changes in the checkout)"
 	}
 	fmt.Fprintf(&md, "# camvault benchmarks\n\n")
