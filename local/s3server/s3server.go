@@ -69,10 +69,17 @@ type Server struct {
 	handler  http.Handler
 	log      *slog.Logger
 	seq      atomic.Uint64
-	pending  sync.WaitGroup
 	ctx      context.Context
 	cancel   context.CancelFunc
 	closeOne sync.Once
+
+	// Deliveries in flight. A WaitGroup will not do: PUTs keep arriving
+	// while Wait runs (the seeder, a test, shutdown), and Add concurrent
+	// with Wait at zero panics.
+	mu       sync.Mutex
+	idle     *sync.Cond
+	inflight int
+	closed   bool
 }
 
 // New opens (or creates) the data file and the bucket.
@@ -116,6 +123,7 @@ func New(cfg Config) (*Server, error) {
 	faker := gofakes3.New(backend, gofakes3.WithoutVersioning())
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{cfg: cfg, db: db, backend: backend, handler: faker.Server(), log: logger, ctx: ctx, cancel: cancel}
+	s.idle = sync.NewCond(&s.mu)
 	s.seq.Store(uint64(time.Now().UnixNano()))
 	return s, nil
 }
@@ -125,8 +133,11 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) Close() error {
 	var err error
 	s.closeOne.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
 		s.cancel()
-		s.pending.Wait()
+		s.Wait()
 		err = s.db.Close()
 	})
 	return err
@@ -134,7 +145,33 @@ func (s *Server) Close() error {
 
 // Wait blocks until every notification sent so far has been delivered (or
 // has failed for good). Tests and the seeder use it.
-func (s *Server) Wait() { s.pending.Wait() }
+func (s *Server) Wait() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.inflight > 0 {
+		s.idle.Wait()
+	}
+}
+
+// begin counts a delivery in, unless the server is closing.
+func (s *Server) begin() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.inflight++
+	return true
+}
+
+// end counts a delivery out.
+func (s *Server) end() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inflight--; s.inflight == 0 {
+		s.idle.Broadcast()
+	}
+}
 
 // ServeHTTP serves the S3 API and sends notifications for created objects.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -191,9 +228,12 @@ func (s *Server) notify(eventName, bucket, key, ip string) {
 	}
 	obj.Contents.Close()
 	event := Event(eventName, s.cfg.Region, bucket, key, obj.Size, fmt.Sprintf("%x", obj.Hash), fmt.Sprintf("%016X", s.seq.Add(1)), ip, time.Now())
-	s.pending.Add(1)
+	if !s.begin() {
+		s.log.Warn("s3 notification dropped: the server is closing", "event", eventName, "key", key)
+		return
+	}
 	go func() {
-		defer s.pending.Done()
+		defer s.end()
 		delay := s.cfg.RetryDelay
 		for attempt := 0; ; attempt++ {
 			// Like an asynchronous Lambda invocation, a delivery runs to its

@@ -199,3 +199,41 @@ func TestMultipartNotifiesOnceOnComplete(t *testing.T) {
 		t.Fatalf("events %+v", got)
 	}
 }
+
+// Uploads keep arriving while Wait and Close run (the seeder, tests,
+// shutdown under load): counting deliveries must neither panic nor lose one
+// that was accepted.
+func TestPutsDuringWaitAndClose(t *testing.T) {
+	rec := &ingestRecorder{}
+	s, c, _ := start(t, filepath.Join(t.TempDir(), "s3.db"), rec)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				// Errors are expected once the data file closes.
+				c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("clips-bucket"),
+					Key: aws.String("clips/cam/2026/01/02/x.mp4"), Body: bytes.NewReader([]byte("v"))})
+			}
+		}()
+	}
+	// Wait over and over while deliveries come and go, until plenty have.
+	for deadline := time.Now().Add(20 * time.Second); len(rec.got()) < 30; {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d deliveries while uploads ran", len(rec.got()))
+		}
+		s.Wait()
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	close(stop)
+	wg.Wait()
+}
