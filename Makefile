@@ -39,6 +39,7 @@ test: deps build tools test-go test-fuzz-short test-web test-e2e test-newman ## 
 deps: node_modules/.package-lock.json web/node_modules/.package-lock.json ## install the npm packages (dynalite, newman, cdk CLI; the web client's)
 
 node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || { echo "camvault needs Node.js 20 or newer with npm (dynalite, newman, the CDK CLI and the web build are npm packages): install it, then run make again" >&2; exit 1; }
 	npm ci --no-audit --no-fund
 
 web/node_modules/.package-lock.json: $(wildcard web/package-lock.json)
