@@ -37,6 +37,7 @@ type Options struct {
 type Server struct {
 	cmd      *exec.Cmd
 	endpoint string
+	port     int
 	done     chan struct{}
 	waitErr  error
 	tail     *tailBuffer
@@ -113,7 +114,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start dynalite (%s): %w", bin, err)
 	}
-	s := &Server{cmd: cmd, endpoint: "http://127.0.0.1:" + strconv.Itoa(port), done: make(chan struct{}), tail: tail}
+	s := &Server{cmd: cmd, endpoint: "http://127.0.0.1:" + strconv.Itoa(port), port: port, done: make(chan struct{}), tail: tail}
 	go func() { s.waitErr = cmd.Wait(); close(s.done) }()
 
 	timeout := opts.StartTimeout
@@ -147,8 +148,23 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 // Endpoint is the server's base URL, e.g. http://127.0.0.1:43121.
 func (s *Server) Endpoint() string { return s.endpoint }
 
+// Port is the loopback port the server listens on. A supervisor restarts
+// a crashed server by calling Start again with this Port and the same Dir.
+func (s *Server) Port() int { return s.port }
+
 // Done is closed when the process has exited.
 func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Err says how the process ended (e.g. "signal: killed"), once Done is
+// closed; nil before that, and for a clean exit.
+func (s *Server) Err() error {
+	select {
+	case <-s.done:
+		return s.waitErr
+	default:
+		return nil
+	}
+}
 
 // Output returns the last few kilobytes dynalite printed.
 func (s *Server) Output() string { return s.tail.String() }

@@ -94,3 +94,33 @@ func TestSurvivesClientHangUp(t *testing.T) {
 	}
 	t.Fatalf("dynalite stopped answering after a client hang-up: %v; output:\n%s", lastErr, s.Output())
 }
+
+// A killed server reports how it ended, and a new Start on its Port and Dir
+// (what a supervisor does after a crash) serves again on the same endpoint.
+func TestKillThenStartAgainOnSamePort(t *testing.T) {
+	dir := t.TempDir()
+	s, err := dynalite.Start(context.Background(), dynalite.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Err() != nil {
+		t.Fatalf("Err while running: %v", s.Err())
+	}
+	s.Kill()
+	if err := s.Err(); err == nil || !strings.Contains(err.Error(), "killed") {
+		t.Fatalf("Err after Kill = %v, want a killed process", err)
+	}
+	again, err := dynalite.Start(context.Background(), dynalite.Options{Dir: dir, Port: s.Port()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Stop()
+	if again.Endpoint() != s.Endpoint() {
+		t.Fatalf("endpoint %s after the restart, want %s", again.Endpoint(), s.Endpoint())
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(again.Endpoint(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+}
