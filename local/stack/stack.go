@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -122,13 +123,14 @@ type Stack struct {
 	s3       *s3server.Server
 	s3Client *s3.Client
 	ddb      *dynamodb.Client
-	dynalite *dynalite.Server
 	servers  []*http.Server
-	died     chan error
-	dieOnce  sync.Once
-	closers  []func()
-	closed   sync.Once
-	locked   bool // holds the data dir's lock
+	// dynamo supervises the dynalite child (see supervise).
+	dynamo  dynamoState
+	died    chan error
+	dieOnce sync.Once
+	closers []func()
+	closed  sync.Once
+	locked  bool // holds the data dir's lock
 }
 
 // Start brings every part up, seeds on first start, writes local.json and
@@ -196,7 +198,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err := s.startDynamoDB(ctx); err != nil {
 		return nil, err
 	}
-	s.info.DynamoDBURL = s.dynalite.Endpoint()
+	s.info.DynamoDBURL = s.dynamo.cur.Endpoint()
 	creds := credentials.NewStaticCredentialsProvider("local", "local", "")
 	s.ddb = dynamodb.New(dynamodb.Options{Region: Region, BaseEndpoint: aws.String(s.info.DynamoDBURL), Credentials: creds})
 	if err := store.CreateTable(ctx, s.ddb, Table); err != nil {
@@ -292,7 +294,8 @@ func (s *Stack) startDynamoDB(ctx context.Context) error {
 	if _, err := exec.LookPath("node"); err != nil {
 		return errors.New("node (Node.js) is not on PATH: the local DynamoDB is dynalite, an npm package; install Node 20 or newer, then run `npm ci` (make dev does)")
 	}
-	d, err := dynalite.Start(ctx, dynalite.Options{Dir: filepath.Join(s.opts.DataDir, dynamoDir), Port: s.opts.DynamoDBPort, Log: logFile})
+	dopts := dynalite.Options{Dir: filepath.Join(s.opts.DataDir, dynamoDir), Port: s.opts.DynamoDBPort, Log: logFile}
+	d, err := dynalite.Start(ctx, dopts)
 	switch {
 	case errors.Is(err, dynalite.ErrNotInstalled):
 		return fmt.Errorf("%w (make dev does)", err)
@@ -301,12 +304,204 @@ func (s *Stack) startDynamoDB(ctx context.Context) error {
 	case err != nil:
 		return fmt.Errorf("DynamoDB (dynalite) did not start: %w\n(full log: %s; if the data dir is damaged, run with --reset)", err, logPath)
 	}
-	s.dynalite = d
-	go func() {
-		<-d.Done()
-		s.die(fmt.Errorf("dynalite exited unexpectedly; its last output:\n%s(full log: %s)", d.Output(), logPath))
-	}()
+	// Restarts use the same data dir and port, so every client's endpoint
+	// stays valid.
+	dopts.Port = d.Port()
+	st := &s.dynamo
+	st.cur = d
+	st.quit = make(chan struct{})
+	st.exited = make(chan struct{})
+	st.changed = make(chan struct{})
+	go s.supervise(dopts, logFile, logPath)
 	return nil
+}
+
+// Supervision of dynalite. A local stack is often left running for days; a
+// crash of its DynamoDB (out of memory, a bug in dynalite, a stray kill)
+// should cost a few 503 storage_unavailable answers, not the whole stack.
+const (
+	// The wait before a restart doubles with each consecutive failure,
+	// from restartDelayFirst up to restartDelayMax.
+	restartDelayFirst = 250 * time.Millisecond
+	restartDelayMax   = 4 * time.Second
+	// quickFailures consecutive failures (a start that fails, or a
+	// restarted dynalite that exits again within stableAfter) make the
+	// supervisor give up: Died delivers the error and camvault-local stops.
+	quickFailures = 5
+	stableAfter   = 30 * time.Second
+)
+
+// dynamoState is the supervised dynalite: the running server, the restart
+// count and the test hooks' hold on restarts.
+type dynamoState struct {
+	mu       sync.Mutex
+	cur      *dynalite.Server // nil while it is down
+	restarts int
+	holds    int
+	changed  chan struct{} // closed and replaced when holds drop to 0
+	quit     chan struct{} // closed by Close: stop supervising
+	exited   chan struct{} // closed when supervise returns
+}
+
+// supervise waits for dynalite to exit; unless the stack is closing, it logs
+// the exit with dynalite's last output and starts it again on the same port
+// and data dir after a growing delay. After quickFailures consecutive
+// failures (crashes within stableAfter of a start, or starts that fail) it
+// gives up: Died delivers the error and camvault-local stops the stack.
+func (s *Stack) supervise(opts dynalite.Options, logFile io.Writer, logPath string) {
+	st := &s.dynamo
+	defer close(st.exited)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-st.quit:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	st.mu.Lock()
+	d := st.cur
+	st.mu.Unlock()
+	failures := 0
+	for {
+		upSince := time.Now()
+		select {
+		case <-st.quit:
+			return
+		case <-d.Done():
+		}
+		select {
+		case <-st.quit: // Close is stopping it: not a crash
+			return
+		default:
+		}
+		st.mu.Lock()
+		st.cur = nil
+		st.mu.Unlock()
+		if time.Since(upSince) >= stableAfter {
+			failures = 0
+		}
+		failures++
+		last := fmt.Sprintf("it exited (%v); its last output:\n%s", d.Err(), lastLines(d.Output(), 20))
+		s.log.Error("dynalite (the local DynamoDB) exited unexpectedly; the API answers 503 storage_unavailable until it is restarted",
+			"exit", fmt.Sprint(d.Err()), "endpoint", d.Endpoint(), "log", logPath, "output", lastLines(d.Output(), 20))
+		for d = nil; d == nil; {
+			if failures >= quickFailures {
+				s.die(fmt.Errorf("dynalite (the local DynamoDB) failed %d times in a row, so camvault-local gives up; last, %s\n(full log: %s; if the data dir is damaged, run with --reset)", failures, last, logPath))
+				return
+			}
+			if !s.waitRestart(ctx, min(restartDelayFirst<<(failures-1), restartDelayMax)) {
+				return
+			}
+			fmt.Fprintf(logFile, "--- camvault-local restarting dynalite at %s\n", time.Now().Format(time.RFC3339))
+			next, err := dynalite.Start(ctx, opts)
+			if ctx.Err() != nil {
+				if err == nil {
+					_ = next.Stop()
+				}
+				return
+			}
+			if err != nil {
+				failures++
+				last = "its restart failed: " + err.Error()
+				s.log.Error("dynalite did not restart", "failures", failures, "err", err, "log", logPath)
+				continue
+			}
+			d = next
+		}
+		st.mu.Lock()
+		st.cur = d
+		st.restarts++
+		n := st.restarts
+		st.mu.Unlock()
+		s.log.Warn("dynalite (the local DynamoDB) restarted", "endpoint", d.Endpoint(), "restarts", n)
+	}
+}
+
+// waitRestart waits delay, then for every HoldDynamoDB to be released; false
+// means the stack is closing.
+func (s *Stack) waitRestart(ctx context.Context, delay time.Duration) bool {
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+	}
+	for {
+		st := &s.dynamo
+		st.mu.Lock()
+		holds, changed := st.holds, st.changed
+		st.mu.Unlock()
+		if holds == 0 {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-changed:
+		}
+	}
+}
+
+// KillDynamoDB ends the stack's dynalite with SIGKILL, as a crash would, and
+// returns once it is dead; the supervisor then restarts it as after a real
+// crash (DynamoDBRestarts counts that). For fault tests; it fails if
+// dynalite is down already.
+func (s *Stack) KillDynamoDB() error {
+	st := &s.dynamo
+	st.mu.Lock()
+	d := st.cur
+	st.mu.Unlock()
+	if d == nil {
+		return errors.New("dynalite is not running")
+	}
+	d.Kill()
+	return nil
+}
+
+// HoldDynamoDB keeps the supervisor from restarting dynalite after a crash
+// until release is called, so a fault test can observe the outage for as
+// long as it needs. Release is safe to call more than once.
+func (s *Stack) HoldDynamoDB() (release func()) {
+	st := &s.dynamo
+	st.mu.Lock()
+	st.holds++
+	st.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if st.holds--; st.holds == 0 {
+				close(st.changed)
+				st.changed = make(chan struct{})
+			}
+		})
+	}
+}
+
+// DynamoDBRestarts says how often the supervisor has restarted dynalite
+// after a crash.
+func (s *Stack) DynamoDBRestarts() int {
+	st := &s.dynamo
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.restarts
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	out := strings.Join(lines[max(0, len(lines)-n):], "")
+	if out != "" && !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	return out
 }
 
 // lock takes the data dir's lock file for the stack's lifetime, so a second
@@ -367,8 +562,9 @@ func (s *Stack) die(err error) {
 	s.dieOnce.Do(func() { s.died <- err })
 }
 
-// Died delivers an error if a part of the stack stops by itself (dynalite
-// exiting, a server failing).
+// Died delivers an error if a part of the stack stops by itself (a server
+// failing, or dynalite failing again and again: a single crash is restarted,
+// see KillDynamoDB). The caller should then Close the stack.
 func (s *Stack) Died() <-chan error { return s.died }
 
 // Info says where everything listens (the contents of local.json).
@@ -396,9 +592,16 @@ func (s *Stack) Close() {
 		if s.s3 != nil {
 			_ = s.s3.Close()
 		}
-		if s.dynalite != nil {
+		if st := &s.dynamo; st.quit != nil {
 			s.dieOnce.Do(func() {}) // an exit we cause is not a death
-			_ = s.dynalite.Stop()
+			close(st.quit)
+			<-st.exited
+			st.mu.Lock()
+			d := st.cur
+			st.mu.Unlock()
+			if d != nil {
+				_ = d.Stop()
+			}
 		}
 		if s.locked {
 			// Before the lock goes: local.json belongs to its holder.
