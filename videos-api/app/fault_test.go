@@ -3,22 +3,28 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/camvault/camvault/dynalite/dynalitetest"
 	"github.com/camvault/camvault/videos-api/app"
 	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/store"
 )
 
 // cameraOf returns a camera's entry of GET /cameras.
@@ -191,17 +197,8 @@ func TestDeleteWhoseDynamoDBStepFails(t *testing.T) {
 	}
 }
 
-// TestLateEventAfterFailedS3DeleteDoesNotResurrect: after a delete whose S3
-// step failed, the orphaned objects are still there, so a late or
-// redelivered ObjectCreated event for them (S3 delivers at least once, with
-// no bound on the delay) passes ingest's HeadObject and records the clip
-// again: visible, counted and signed. Skipped until ingest can tell a
-// deleted clip from a new one (e.g. a tombstone item written by DELETE,
-// with the TTL of the objects, that ingest's conditional put respects).
-func TestLateEventAfterFailedS3DeleteDoesNotResurrect(t *testing.T) {
-	t.Skip("known gap (issue 9 report): a late event for an orphan resurrects a deleted clip; needs a delete tombstone in videos-api")
-	e := newEnv(t)
-	gone := e.upload("porch", "2026-11-25T10:00:00Z", 2, true)
+// brokenDelete is e's camvault with an S3 that refuses every delete.
+func brokenDelete(t *testing.T, e *env) *env {
 	brokenS3, _ := failingS3(t, e)
 	cfg, _ := app.ConfigFromEnv(mapEnv(map[string]string{
 		"TABLE_NAME": e.table, "BUCKET_NAME": bucket, "WEB_ORIGIN": webOrigin, "CURSOR_SECRET": secret,
@@ -210,12 +207,121 @@ func TestLateEventAfterFailedS3DeleteDoesNotResurrect(t *testing.T) {
 	broken := &env{t: t, s3: brokenS3, s3URL: e.s3URL, ddb: e.ddb, table: e.table}
 	broken.app = app.New(cfg, e.ddb, brokenS3)
 	broken.h = broken.app.Handlers()
-	if status, body := broken.call(admin, "DELETE", "/cameras/porch/videos/"+gone); status != 204 {
+	return broken
+}
+
+// assertGone checks that a deleted clip of porch shows nowhere and that
+// the camera counts only keep (which may be "").
+func assertGone(t *testing.T, e *env, gone, keep string) {
+	t.Helper()
+	if status, _ := e.call(viewer, "GET", "/cameras/porch/videos/"+gone); status != 404 {
+		t.Errorf("GET the deleted clip = %d, want 404", status)
+	}
+	want := []string{}
+	if keep != "" {
+		want = []string{"porch/" + keep}
+	}
+	for _, target := range []string{"/videos", "/cameras/porch/videos", "/videos?camera=porch"} {
+		if _, body := e.call(viewer, "GET", target); fmt.Sprint(itemIDs(body)) != fmt.Sprint(want) {
+			t.Errorf("%s = %v, want %v", target, itemIDs(body), want)
+		}
+	}
+	if cam := cameraOf(t, e, "porch"); cam["clipCount"] != float64(len(want)) {
+		t.Errorf("camera = %v, want %d clips", cam, len(want))
+	}
+}
+
+// TestLateEventAfterFailedS3DeleteDoesNotResurrect: after a delete whose S3
+// step failed, the orphaned objects are still there, so a late or
+// redelivered ObjectCreated event for them (S3 delivers at least once, with
+// no bound on the delay) passes ingest's HeadObject. The delete's
+// tombstone makes ingest skip the clip: it is not recorded, listed,
+// counted or signed again.
+func TestLateEventAfterFailedS3DeleteDoesNotResurrect(t *testing.T) {
+	e := newEnv(t)
+	keep := e.upload("porch", "2026-11-25T09:00:00Z", 1, true)
+	gone := e.upload("porch", "2026-11-25T10:00:00Z", 2, true)
+	if status, body := brokenDelete(t, e).call(admin, "DELETE", "/cameras/porch/videos/"+gone); status != 204 {
+		t.Fatalf("DELETE = %d %v", status, body)
+	}
+	clipKey, thumbKey, _ := clip.ObjectKeys("porch", gone)
+	if _, err := e.s3.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(clipKey)}); err != nil {
+		t.Fatalf("the orphaned object is gone (%v): the injected failure did not happen", err)
+	}
+	e.ingest(clipKey)
+	e.ingest(thumbKey, clipKey)
+	assertGone(t, e, gone, keep)
+	if cam := cameraOf(t, e, "porch"); cam["lastClipAt"] != "2026-11-25T09:00:00Z" {
+		t.Errorf("camera = %v, want last clip at 09:00", cam)
+	}
+}
+
+// TestIngestRetryAfterDeleteDropsItsRecord: an ingest that wrote its record
+// after a DELETE's tombstone, then stopped before it could take the record
+// back, leaves an uncounted record; its retry finds the tombstone and
+// removes that record.
+func TestIngestRetryAfterDeleteDropsItsRecord(t *testing.T) {
+	e := newEnv(t)
+	gone := e.upload("porch", "2026-11-25T10:00:00Z", 2, true)
+	if status, body := brokenDelete(t, e).call(admin, "DELETE", "/cameras/porch/videos/"+gone); status != 204 {
 		t.Fatalf("DELETE = %d %v", status, body)
 	}
 	clipKey, _, _ := clip.ObjectKeys("porch", gone)
-	e.ingest(clipKey)
-	if status, _ := e.call(viewer, "GET", "/cameras/porch/videos/"+gone); status != 404 {
-		t.Fatalf("deleted clip after a late event for its orphaned object = %d, want 404", status)
+	// What the stopped ingest left: its conditional put, nothing more.
+	st := store.New(e.ddb, e.table)
+	if created, err := st.PutVideo(context.Background(), clip.Video{
+		ID: gone, CameraID: "porch", CapturedAt: now.Add(-5 * time.Hour), ObjectKey: clipKey,
+		ContentType: "video/mp4", Size: 3, ExpiresAt: now.AddDate(0, 0, 30),
+	}); err != nil || !created {
+		t.Fatalf("PutVideo = %v, %v", created, err)
 	}
+	e.ingest(clipKey) // the retry
+	assertGone(t, e, gone, "")
+}
+
+// TestDeleteBetweenIngestCheckAndPut: a DELETE that writes its tombstone
+// and removes the record after ingest looked for a tombstone but before its
+// conditional put (possible for a redelivered event of a recorded clip).
+// Ingest looks again after a put that created the record and takes it
+// back, so the clip is not left visible with its objects gone.
+func TestDeleteBetweenIngestCheckAndPut(t *testing.T) {
+	e := newEnv(t)
+	gone := e.upload("porch", "2026-11-25T10:00:00Z", 2, true)
+	clipKey, _, _ := clip.ObjectKeys("porch", gone)
+
+	// Ingest's DynamoDB goes through a proxy that runs the DELETE (with
+	// working S3, but the objects are only read by HeadObject before the
+	// put) just before forwarding ingest's first PutItem.
+	target, err := url.Parse(dynalitetest.Shared(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var fired atomic.Bool
+	var deleteStatus atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".PutItem") && fired.CompareAndSwap(false, true) {
+			status, _ := brokenDelete(t, e).call(admin, "DELETE", "/cameras/porch/videos/"+gone)
+			deleteStatus.Store(int64(status))
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	cfg, _ := app.ConfigFromEnv(mapEnv(map[string]string{
+		"TABLE_NAME": e.table, "BUCKET_NAME": bucket, "WEB_ORIGIN": webOrigin, "CURSOR_SECRET": secret,
+	}))
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.Now = func() time.Time { return now }
+	slow := dynamodb.New(dynamodb.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret-test", ""),
+	})
+	late := app.New(cfg, slow, e.s3)
+	if err := late.Ingest(context.Background(), s3Event(clipKey)); err != nil {
+		t.Fatal(err)
+	}
+	if !fired.Load() || deleteStatus.Load() != 204 {
+		t.Fatalf("the DELETE did not run inside the ingest (fired %v, status %d)", fired.Load(), deleteStatus.Load())
+	}
+	assertGone(t, e, gone, "")
 }

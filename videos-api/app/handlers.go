@@ -238,7 +238,15 @@ func DownloadName(v clip.Video) string {
 	return v.CameraID + "-" + v.CapturedAt.UTC().Format("20060102T150405Z") + ".mp4"
 }
 
-// deleteVideo removes the record first, then the objects: a failure in
+// tombstoneUntil is how long a deleted clip's tombstone must outlive the
+// delete: its objects were uploaded before now, and the bucket's lifecycle
+// rule expires an object RETENTION_DAYS after upload, rounded up to the
+// next midnight UTC; one more day covers the rule's own lag.
+func (a *App) tombstoneUntil() time.Time {
+	return a.now().UTC().AddDate(0, 0, a.cfg.RetentionDays+2)
+}
+
+// deleteVideo writes a tombstone and removes the record first, then the objects: a failure in
 // between leaves objects no record points to (invisible, never signed,
 // removed by the bucket's lifecycle rule), never a visible clip whose
 // objects are gone.
@@ -250,7 +258,7 @@ func (a *App) deleteVideo(ctx context.Context, req events.APIGatewayProxyRequest
 	if !c.Access.Allows(cam) {
 		return events.APIGatewayProxyResponse{}, errForbidden
 	}
-	v, err := a.store.DeleteVideo(ctx, cam, id)
+	v, err := a.store.DeleteVideo(ctx, cam, id, a.tombstoneUntil())
 	if errors.Is(err, store.ErrNotFound) {
 		return events.APIGatewayProxyResponse{}, notFound("video")
 	}

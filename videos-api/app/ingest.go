@@ -131,9 +131,23 @@ func (a *App) ingestClip(ctx context.Context, log *slog.Logger, k clip.ObjectKey
 	}
 	v.ExpiresAt = start.AddDate(0, 0, a.cfg.RetentionDays).UTC()
 
+	// A clip deleted since its upload keeps a tombstone as long as its
+	// objects may outlive the delete (an S3 step that failed): a late or
+	// redelivered event must not bring it back.
+	if skip, err := a.tombstoned(ctx, log, k); err != nil || skip {
+		return err
+	}
 	created, err := a.store.PutVideo(ctx, v)
 	if err != nil {
 		return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+	}
+	if created {
+		// A DELETE may have written its tombstone and removed the record
+		// between the check above and the put: look again before counting,
+		// and take the record back if so.
+		if skip, err := a.tombstoned(ctx, log, k); err != nil || skip {
+			return err
+		}
 	}
 	count := created
 	if !created {
@@ -159,6 +173,25 @@ func (a *App) ingestClip(ctx context.Context, log *slog.Logger, k clip.ObjectKey
 	}
 	log.Info("ingested clip", "created", created, "counted", count)
 	return nil
+}
+
+// tombstoned reports whether a clip was deleted. If so it also removes a
+// record of the clip that is still uncounted: one this ingest (or an
+// earlier attempt that stopped part way) wrote after the delete.
+func (a *App) tombstoned(ctx context.Context, log *slog.Logger, k clip.ObjectKey) (bool, error) {
+	deleted, err := a.store.Deleted(ctx, k.CameraID, k.VideoID)
+	if err != nil {
+		return false, fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+	}
+	if !deleted {
+		return false, nil
+	}
+	dropped, err := a.store.DropUncounted(ctx, k.CameraID, k.VideoID)
+	if err != nil {
+		return false, fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+	}
+	log.Info("skipped: clip was deleted", "droppedRecord", dropped)
+	return true, nil
 }
 
 // cameraName cleans a camera-name metadata value: printable, at most 100

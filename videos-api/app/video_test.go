@@ -16,6 +16,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/store"
 )
 
 func TestSignedURLs(t *testing.T) {
@@ -177,6 +178,17 @@ func TestDelete(t *testing.T) {
 		}
 		if status, _ := e.call(viewer, "GET", "/cameras/"+cam+"/videos/"+id); status != 404 {
 			t.Errorf("GET deleted clip = %d, want 404", status)
+		}
+	}
+	// Each 204 left a tombstone (for a late event of the same clip); the
+	// 404s left none.
+	st := store.New(e.ddb, e.table)
+	for _, tt := range []struct {
+		camera, id string
+		want       bool
+	}{{"front-door", gone, true}, {"porch", orphan, true}, {"porch", keep, false}, {"front-door", keep, false}} {
+		if got, err := st.Deleted(context.Background(), tt.camera, tt.id); err != nil || got != tt.want {
+			t.Errorf("tombstone of %s/%s = %v, %v; want %v", tt.camera, tt.id, got, err, tt.want)
 		}
 	}
 	_, body := e.call(viewer, "GET", "/videos")

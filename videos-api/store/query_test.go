@@ -8,6 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/camvault/camvault/videos-api/clip"
 	"github.com/camvault/camvault/videos-api/store"
 )
@@ -170,11 +174,11 @@ func TestIngestWritesAreIdempotentAndDeleteUncounts(t *testing.T) {
 		t.Fatalf("GetVideo = %+v, %v", got, err)
 	}
 
-	deleted, err := s.DeleteVideo(ctx, "porch", newer.ID)
+	deleted, err := s.DeleteVideo(ctx, "porch", newer.ID, time.Time{})
 	if err != nil || deleted.ID != newer.ID {
 		t.Fatalf("DeleteVideo = %+v, %v", deleted, err)
 	}
-	if _, err := s.DeleteVideo(ctx, "porch", newer.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.DeleteVideo(ctx, "porch", newer.ID, time.Time{}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("second DeleteVideo = %v, want ErrNotFound", err)
 	}
 	if _, err := s.GetVideo(ctx, "porch", newer.ID); !errors.Is(err, store.ErrNotFound) {
@@ -184,7 +188,7 @@ func TestIngestWritesAreIdempotentAndDeleteUncounts(t *testing.T) {
 	if cam.ClipCount != 1 || !cam.LastClipAt.Equal(older.CapturedAt) {
 		t.Fatalf("camera after delete = %+v", cam)
 	}
-	if _, err := s.DeleteVideo(ctx, "porch", older.ID); err != nil {
+	if _, err := s.DeleteVideo(ctx, "porch", older.ID, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	cam, _ = s.GetCamera(ctx, "porch")
@@ -214,5 +218,98 @@ func TestPendingCountSurvivesAFailedIngest(t *testing.T) {
 	cam, _ := s.GetCamera(ctx, "side")
 	if cam.ClipCount != 1 || cam.Name != "Side door" {
 		t.Fatalf("camera = %+v", cam)
+	}
+}
+
+// TestDeleteLeavesATombstone: a delete leaves a tombstone that ingest can
+// read, that lives at least as long as asked (and as the clip's record
+// would have), and that no list, timeline or camera query ever returns.
+func TestDeleteLeavesATombstone(t *testing.T) {
+	ddb, table := newTable(t)
+	s := store.New(ddb, table)
+	ctx := context.Background()
+	// Clips just before and after the tombstone's sort key, in its own
+	// and in a neighbouring camera's partition.
+	keep := videoAt("porch", at(t, "2026-11-01T09:00:00Z"), 1)
+	gone := videoAt("porch", at(t, "2026-11-01T10:00:00Z"), 2)
+	late := videoAt("porch", at(t, "2026-11-01T11:00:00Z"), 3)
+	other := videoAt("side", at(t, "2026-11-01T10:00:00Z"), 4)
+	seed(t, s, keep, gone, late, other)
+	until := at(t, "2026-12-20T00:00:00Z")
+	if _, err := s.DeleteVideo(ctx, "porch", gone.ID, until); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteVideo(ctx, "porch", late.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		camera, id string
+		want       bool
+	}{{"porch", gone.ID, true}, {"porch", late.ID, true}, {"porch", keep.ID, false}, {"side", other.ID, false}, {"side", gone.ID, false}} {
+		if got, err := s.Deleted(ctx, tt.camera, tt.id); err != nil || got != tt.want {
+			t.Errorf("Deleted(%s, %s) = %v, %v; want %v", tt.camera, tt.id, got, err, tt.want)
+		}
+	}
+	// A 404 writes no tombstone: an id nobody recorded stays ingestible.
+	never := videoAt("porch", at(t, "2026-11-01T12:00:00Z"), 5)
+	if _, err := s.DeleteVideo(ctx, "porch", never.ID, until); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("DeleteVideo of an unknown clip = %v", err)
+	}
+	if got, _ := s.Deleted(ctx, "porch", never.ID); got {
+		t.Error("a DELETE answered 404 left a tombstone")
+	}
+
+	raw := func(videoID string) map[string]ddbtypes.AttributeValue {
+		t.Helper()
+		res, err := ddb.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true), Key: map[string]ddbtypes.AttributeValue{
+			store.TableSchema.PartitionKey: &ddbtypes.AttributeValueMemberS{Value: "CAM#porch"},
+			store.TableSchema.SortKey:      &ddbtypes.AttributeValueMemberS{Value: "DEL#" + videoID},
+		}})
+		if err != nil || res.Item == nil {
+			t.Fatalf("tombstone of %s: %v, %v", videoID, res, err)
+		}
+		return res.Item
+	}
+	for id, want := range map[string]time.Time{gone.ID: until, late.ID: late.ExpiresAt} {
+		item := raw(id)
+		if _, ok := item[store.TableSchema.TimelinePartitionKey]; ok {
+			t.Errorf("tombstone %s has a timeline key: the index would hold it", id)
+		}
+		ttl, _ := item[store.TableSchema.TTLAttribute].(*ddbtypes.AttributeValueMemberN)
+		if ttl == nil || ttl.Value != fmt.Sprint(want.Unix()) {
+			t.Errorf("tombstone %s %s = %v, want %d", id, store.TableSchema.TTLAttribute, ttl, want.Unix())
+		}
+	}
+
+	wide := store.Query{From: at(t, "2026-10-01T00:00:00Z"), To: at(t, "2026-12-01T00:00:00Z"), Limit: 10}
+	if p, err := s.CameraVideos(ctx, "porch", store.Query{Limit: 10}); err != nil || !reflect.DeepEqual(ids(p.Videos), ids([]clip.Video{keep})) {
+		t.Errorf("CameraVideos = %v, %v", ids(p.Videos), err)
+	}
+	if p, err := s.Timeline(ctx, wide); err != nil || !reflect.DeepEqual(ids(p.Videos), ids([]clip.Video{other, keep})) {
+		t.Errorf("Timeline = %v, %v", ids(p.Videos), err)
+	}
+	if p, err := s.CamerasVideos(ctx, []string{"porch", "side"}, store.Query{Limit: 10}); err != nil || len(p.Videos) != 2 {
+		t.Errorf("CamerasVideos = %v, %v", ids(p.Videos), err)
+	}
+	if cams, err := s.ListCameras(ctx); err != nil || len(cams) != 2 {
+		t.Errorf("ListCameras = %+v, %v", cams, err)
+	}
+	if cam, _ := s.GetCamera(ctx, "porch"); cam.ClipCount != 1 || !cam.LastClipAt.Equal(keep.CapturedAt) {
+		t.Errorf("camera = %+v", cam)
+	}
+
+	// DropUncounted takes back a record written after the delete (still
+	// pending), and never a counted one.
+	if created, err := s.PutVideo(ctx, gone); err != nil || !created {
+		t.Fatal(created, err)
+	}
+	if dropped, err := s.DropUncounted(ctx, "porch", gone.ID); err != nil || !dropped {
+		t.Fatalf("DropUncounted of a pending record = %v, %v", dropped, err)
+	}
+	if _, err := s.GetVideo(ctx, "porch", gone.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("record after DropUncounted: %v", err)
+	}
+	if dropped, err := s.DropUncounted(ctx, "porch", keep.ID); err != nil || dropped {
+		t.Fatalf("DropUncounted of a counted record = %v, %v", dropped, err)
 	}
 }

@@ -22,6 +22,7 @@ var ErrNotFound = errors.New("store: not found")
 const (
 	cameraPrefix   = "CAM#"
 	videoPrefix    = "VID#"
+	deletedPrefix  = "DEL#"
 	dayPrefix      = "DAY#"
 	metaSK         = "META"
 	camerasGSI1PK  = "CAMERAS"
@@ -452,12 +453,40 @@ func (s *Store) SetThumbnail(ctx context.Context, cameraID, videoID, key string)
 	return nil
 }
 
-// DeleteVideo removes a clip's record with a conditional delete (so two
-// concurrent deletes decrement the count once), then takes it off its
-// camera's count and, if it was the newest clip, moves the camera's last
-// clip time back. It returns the deleted record, whose object keys the
-// caller deletes next, or ErrNotFound.
-func (s *Store) DeleteVideo(ctx context.Context, cameraID, videoID string) (clip.Video, error) {
+// DeleteVideo deletes a clip in this order: it reads the record
+// (consistently; none: ErrNotFound, and nothing is written), writes the
+// clip's tombstone, removes the record with a conditional delete (so two
+// concurrent deletes decrement the count once; the loser gets ErrNotFound),
+// then takes it off its camera's count and, if it was the newest clip,
+// moves the camera's last clip time back. It returns the deleted record,
+// whose object keys the caller deletes next.
+//
+// The tombstone (PK=CAM#{cameraId}, SK=DEL#{videoId}, no timeline keys, so
+// no list, timeline or camera query ever reads it) tells ingest that the
+// clip was deleted, so a late or redelivered event for objects that
+// survived the delete cannot record it again. It expires (TTL) at the later
+// of the record's own expiry and tombstoneUntil: the caller passes a time
+// by which the bucket's lifecycle rule has removed the objects.
+func (s *Store) DeleteVideo(ctx context.Context, cameraID, videoID string, tombstoneUntil time.Time) (clip.Video, error) {
+	got, err := s.ddb.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:              aws.String(s.table),
+		Key:                    videoKey(cameraID, videoID),
+		ConsistentRead:         aws.Bool(true),
+		ReturnConsumedCapacity: ddbtypes.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return clip.Video{}, fmt.Errorf("store: getting video %s/%s: %w", cameraID, videoID, err)
+	}
+	meterAdd(ctx, got.ConsumedCapacity)
+	if got.Item == nil {
+		return clip.Video{}, ErrNotFound
+	}
+	if old, err := decodeVideo(got.Item); err == nil && old.ExpiresAt.After(tombstoneUntil) {
+		tombstoneUntil = old.ExpiresAt
+	}
+	if err := s.putTombstone(ctx, cameraID, videoID, tombstoneUntil); err != nil {
+		return clip.Video{}, err
+	}
 	res, err := s.ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:                aws.String(s.table),
 		Key:                      videoKey(cameraID, videoID),
@@ -492,6 +521,64 @@ func (s *Store) DeleteVideo(ctx context.Context, cameraID, videoID string) (clip
 		return v, err
 	}
 	return v, nil
+}
+
+// putTombstone writes (or extends) a deleted clip's tombstone. Its expiry
+// only moves forward.
+func (s *Store) putTombstone(ctx context.Context, cameraID, videoID string, until time.Time) error {
+	_, err := s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      tombstoneKey(cameraID, videoID),
+		UpdateExpression:         aws.String("SET #type = :type, cameraId = :cam, videoId = :vid, #ttl = :ttl"),
+		ConditionExpression:      aws.String("attribute_not_exists(#ttl) OR #ttl < :ttl"),
+		ExpressionAttributeNames: map[string]string{"#type": "type", "#ttl": TableSchema.TTLAttribute},
+		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
+			":type": str("deleted"), ":cam": str(cameraID), ":vid": str(videoID), ":ttl": num(until.Unix()),
+		},
+	})
+	if err := ignoreConditionFailed(err); err != nil {
+		return fmt.Errorf("store: writing tombstone of %s/%s: %w", cameraID, videoID, err)
+	}
+	return nil
+}
+
+// Deleted reports whether a clip has a tombstone: it was deleted, and its
+// objects may still be in the bucket. A strongly consistent read, so a
+// tombstone written before the call started is seen.
+func (s *Store) Deleted(ctx context.Context, cameraID, videoID string) (bool, error) {
+	res, err := s.ddb.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      tombstoneKey(cameraID, videoID),
+		ConsistentRead:           aws.Bool(true),
+		ProjectionExpression:     aws.String("#pk"),
+		ExpressionAttributeNames: map[string]string{"#pk": TableSchema.PartitionKey},
+		ReturnConsumedCapacity:   ddbtypes.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: getting tombstone of %s/%s: %w", cameraID, videoID, err)
+	}
+	meterAdd(ctx, res.ConsumedCapacity)
+	return res.Item != nil, nil
+}
+
+// DropUncounted removes a clip's record if it is still marked as not yet
+// counted: ingest's undo of a record it wrote for a clip deleted
+// meanwhile. A counted record (one a DELETE is responsible for) is left
+// alone. It reports whether it removed a record.
+func (s *Store) DropUncounted(ctx context.Context, cameraID, videoID string) (bool, error) {
+	_, err := s.ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:           aws.String(s.table),
+		Key:                 videoKey(cameraID, videoID),
+		ConditionExpression: aws.String("attribute_exists(" + attrCountState + ")"),
+	})
+	var ccf *ddbtypes.ConditionalCheckFailedException
+	switch {
+	case errors.As(err, &ccf):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("store: dropping video %s/%s: %w", cameraID, videoID, err)
+	}
+	return true, nil
 }
 
 // rewindLastClip sets a camera's last clip to its newest remaining clip if
@@ -539,6 +626,15 @@ func videoKey(cameraID, videoID string) map[string]ddbtypes.AttributeValue {
 	return map[string]ddbtypes.AttributeValue{
 		TableSchema.PartitionKey: str(cameraPK(cameraID)),
 		TableSchema.SortKey:      str(videoPrefix + videoID),
+	}
+}
+
+// tombstoneKey is a deleted clip's tombstone: in its camera's partition,
+// outside the VID# range that camera lists read.
+func tombstoneKey(cameraID, videoID string) map[string]ddbtypes.AttributeValue {
+	return map[string]ddbtypes.AttributeValue{
+		TableSchema.PartitionKey: str(cameraPK(cameraID)),
+		TableSchema.SortKey:      str(deletedPrefix + videoID),
 	}
 }
 
