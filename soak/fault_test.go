@@ -1,37 +1,31 @@
 package soak_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/camvault/camvault/dynalite"
 	"github.com/camvault/camvault/soak"
 )
 
 // TestDynamoDBKilledMidLoad kills the stack's DynamoDB (dynalite, a child
-// process) under load: every answer meanwhile is a 200 or a clear 503
-// storage_unavailable with Retry-After (never a 500, 502 or a hang); once
-// dynalite is restarted on the same data dir and port, every request
-// succeeds again and every clip written before the crash is still there.
+// process) under load, as a crash would: every answer meanwhile is a 200 or
+// a clear 503 storage_unavailable with Retry-After (never a 500, 502 or a
+// hang); once the stack's supervisor has restarted dynalite on the same data
+// dir and port, every request succeeds again and every clip written before
+// the crash is still there.
 func TestDynamoDBKilledMidLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the whole stack")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	s, dataDir := startStack(t, ctx)
+	s, _ := startStack(t, ctx)
 	info := s.Info()
 	client := newClient(8)
 	people, cat, err := soak.Prepare(ctx, client, info)
@@ -117,20 +111,15 @@ func TestDynamoDBKilledMidLoad(t *testing.T) {
 	count := func(k string) int { mu.Lock(); defer mu.Unlock(); return counts[k] }
 	waitFor("200s before the kill", func() bool { return count("0/200") >= 100 })
 
-	u, err := url.Parse(info.DynamoDBURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, _ := strconv.Atoi(u.Port())
-	pid, err := listenerPID(port)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Crash dynalite, and keep the stack's supervisor from restarting it
+	// until the outage has been seen.
+	release := s.HoldDynamoDB()
+	defer release()
 	phase.Store(1)
-	if err := syscall.Kill(-pid, syscall.SIGKILL); err != nil { // dynalite runs in its own process group
-		t.Fatalf("kill dynalite (pid %d): %v", pid, err)
+	if err := s.KillDynamoDB(); err != nil {
+		t.Fatalf("kill dynalite: %v", err)
 	}
-	t.Logf("killed dynalite (pid %d, port %d)", pid, port)
+	t.Logf("killed dynalite (%s)", info.DynamoDBURL)
 	waitFor("503s while DynamoDB is down", func() bool { return count("1/503") >= 30 })
 	// A write while it is down: a clear 503, and the clip must survive it.
 	victim := cat.Clips[cam][2]
@@ -138,17 +127,9 @@ func TestDynamoDBKilledMidLoad(t *testing.T) {
 		t.Errorf("DELETE while DynamoDB is down: %v %d %s, want 503 storage_unavailable", err, a.status, a.body)
 	}
 
-	var d *dynalite.Server
-	for d == nil {
-		d, err = dynalite.Start(ctx, dynalite.Options{Dir: filepath.Join(dataDir, "dynamodb"), Port: port})
-		if err != nil {
-			if ctx.Err() != nil {
-				t.Fatalf("restart dynalite: %v", err)
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
-	}
-	t.Cleanup(func() { _ = d.Stop() })
+	// The supervisor restarts it on the same data dir and port.
+	release()
+	waitFor("the supervisor to restart dynalite", func() bool { return s.DynamoDBRestarts() == 1 })
 	phase.Store(2)
 	waitFor("200 consecutive successes after the restart", func() bool { return streak.Load() >= 200 })
 	close(stop)
@@ -179,53 +160,4 @@ func contains(s []string, v string) bool {
 		}
 	}
 	return false
-}
-
-// listenerPID finds the process listening on 127.0.0.1:port, and checks it
-// is a child of this test process (the stack's dynalite): we end only what
-// we started.
-func listenerPID(port int) (int, error) {
-	inode := ""
-	for _, file := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
-		f, err := os.Open(file)
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) < 10 || fields[3] != "0A" { // LISTEN
-				continue
-			}
-			if i := strings.LastIndexByte(fields[1], ':'); i >= 0 {
-				if p, err := strconv.ParseInt(fields[1][i+1:], 16, 32); err == nil && int(p) == port {
-					inode = fields[9]
-				}
-			}
-		}
-		f.Close()
-	}
-	if inode == "" {
-		return 0, fmt.Errorf("nothing listens on port %d", port)
-	}
-	procs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, dir := range procs {
-		pid, _ := strconv.Atoi(filepath.Base(dir))
-		fds, _ := filepath.Glob(dir + "/fd/*")
-		for _, fd := range fds {
-			if target, _ := os.Readlink(fd); target == "socket:["+inode+"]" {
-				stat, err := os.ReadFile(dir + "/stat")
-				if err != nil {
-					return 0, err
-				}
-				// pid (comm) state ppid pgrp ...
-				rest := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
-				if len(rest) < 3 || rest[1] != strconv.Itoa(os.Getpid()) || rest[2] != strconv.Itoa(pid) {
-					return 0, fmt.Errorf("port %d belongs to pid %d, not a process group this test started", port, pid)
-				}
-				return pid, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("no process of ours holds the listener on port %d", port)
 }
