@@ -34,6 +34,19 @@ var sizes = map[string]functionSize{
 	AuthorizerFunction:         {256, 10 * time.Second},
 }
 
+// Ingest is invoked asynchronously by S3. Lambda retries a failed event
+// IngestRetryAttempts times (about one and then two minutes apart) and keeps
+// an event that cannot run yet (throttled) for up to IngestMaxEventAge; an
+// event that fails every attempt or grows older goes to the ingest
+// dead-letter queue instead of being dropped. Ingest is idempotent, so a
+// retry or a replay of an event already recorded changes nothing.
+const (
+	IngestRetryAttempts = 2
+	// IngestMaxEventAge: an hour of backlog is an incident worth the
+	// dead-letter alarm, rather than six hours of silent waiting.
+	IngestMaxEventAge = time.Hour
+)
+
 // functions are the stage's Lambdas, by function name (the route table's
 // names plus AuthorizerFunction).
 type functions struct {
@@ -88,8 +101,37 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	ingest := f.byName[routes.FunctionIngest]
 	data.videos.GrantReadWriteData(ingest)
 	ingest.AddToRolePolicy(getClips)
+	f.ingestFailuresTo(stack, data)
 	data.allowlist.GrantReadData(f.authorizer())
 	return f
+}
+
+// ingestFailuresTo sets ingest's asynchronous invocation explicitly: the
+// retries and event age above, and the dead-letter queue as its on-failure
+// destination. Lambda sends the failure record (the original S3 event as
+// requestPayload, the error as responsePayload) with the function's role, which
+// needs only sqs:SendMessage on that queue; CDK's SqsDestination would also
+// grant GetQueueAttributes and GetQueueUrl, hence the L1 resource.
+func (f *functions) ingestFailuresTo(stack awscdk.Stack, data *dataStores) {
+	ingest, role := f.byName[routes.FunctionIngest], f.roles[routes.FunctionIngest]
+	ingest.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("sqs:SendMessage"),
+		Resources: jsii.Strings(*data.ingestFailures.QueueArn()),
+	}))
+	cfg := awslambda.NewCfnEventInvokeConfig(stack, jsii.String("IngestAsyncInvokeConfig"), &awslambda.CfnEventInvokeConfigProps{
+		FunctionName:             ingest.FunctionName(),
+		Qualifier:                jsii.String("$LATEST"), // S3 invokes the unqualified function
+		MaximumRetryAttempts:     jsii.Number(IngestRetryAttempts),
+		MaximumEventAgeInSeconds: jsii.Number(IngestMaxEventAge.Seconds()),
+		DestinationConfig: &awslambda.CfnEventInvokeConfig_DestinationConfigProperty{
+			OnFailure: &awslambda.CfnEventInvokeConfig_OnFailureProperty{
+				Destination: data.ingestFailures.QueueArn(),
+			},
+		},
+	})
+	// Lambda checks that the role may send to the destination when the
+	// config is created: the role's policy must exist first.
+	cfg.Node().AddDependency(role)
 }
 
 // add defines one Lambda with its own role, which may write only to the

@@ -203,6 +203,10 @@ func TestLeastPrivilege(t *testing.T) {
 	type want struct {
 		videosRead, videosWrite, allowlistRead, secret bool
 		s3                                             []string
+		// sqs is what the function may do to the ingest dead-letter
+		// queue: only ingest's role, through which Lambda delivers its
+		// failed events, may send to it.
+		sqs []string
 	}
 	wants := map[string]want{
 		routes.FunctionMe:          {secret: true},
@@ -210,7 +214,7 @@ func TestLeastPrivilege(t *testing.T) {
 		routes.FunctionVideos:      {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
 		routes.FunctionVideo:       {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
 		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, secret: true, s3: []string{"s3:DeleteObject"}},
-		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}},
+		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}, sqs: []string{"sqs:SendMessage"}},
 		AuthorizerFunction:         {allowlistRead: true},
 	}
 	allStages(t, func(t *testing.T, s *synthesized) {
@@ -218,6 +222,7 @@ func TestLeastPrivilege(t *testing.T) {
 		allowlist := s.idWithPrefix(t, "AWS::DynamoDB::Table", "AllowlistTable")
 		clips := s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")
 		secret := s.onlyID(t, "AWS::SecretsManager::Secret")
+		dlq := s.idWithPrefix(t, "AWS::SQS::Queue", "IngestDeadLetterQueue")
 		for name, fnID := range ourFunctions(t, s) {
 			t.Run(name, func(t *testing.T) {
 				w := wants[name]
@@ -262,6 +267,10 @@ func TestLeastPrivilege(t *testing.T) {
 							}
 						case service == "secretsmanager":
 							if !refersTo(r, secret) {
+								t.Errorf("%s on %s", a, asJSON(r))
+							}
+						case service == "sqs":
+							if !refersTo(r, dlq) || len(w.sqs) == 0 {
 								t.Errorf("%s on %s", a, asJSON(r))
 							}
 						default:
@@ -313,7 +322,97 @@ func TestLeastPrivilege(t *testing.T) {
 				if strings.Join(s3, ",") != strings.Join(w.s3, ",") {
 					t.Errorf("S3 actions %v, want %v", s3, w.s3)
 				}
+				var sqs []string
+				for a := range allowed {
+					if strings.HasPrefix(a, "sqs:") {
+						sqs = append(sqs, a)
+					}
+				}
+				if strings.Join(sqs, ",") != strings.Join(w.sqs, ",") {
+					t.Errorf("SQS actions %v, want %v", sqs, w.sqs)
+				}
 			})
+		}
+	})
+}
+
+// TestIngestFailuresAreKept proves that an S3 event ingest cannot record
+// (DynamoDB down longer than Lambda's retries) is kept, not dropped: the
+// asynchronous invocation is configured explicitly, with an on-failure
+// destination that is an encrypted, TLS-only queue keeping events 14 days,
+// retained in prod like the table.
+func TestIngestFailuresAreKept(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		ingest := ourFunctions(t, s)[routes.FunctionIngest]
+		dlq := s.idWithPrefix(t, "AWS::SQS::Queue", "IngestDeadLetterQueue")
+		if n := len(s.resources("AWS::SQS::Queue")); n != 1 {
+			t.Errorf("%d queues, want only the ingest dead-letter queue", n)
+		}
+
+		cfgID := s.onlyID(t, "AWS::Lambda::EventInvokeConfig")
+		cfg := s.resource(t, cfgID)
+		p := props(cfg)
+		if !refersTo(p["FunctionName"], ingest) || p["Qualifier"] != "$LATEST" {
+			t.Errorf("invoke config for %s:%v, want ingest's $LATEST (what S3 invokes)", asJSON(p["FunctionName"]), p["Qualifier"])
+		}
+		if p["MaximumRetryAttempts"] != 2.0 {
+			t.Errorf("retry attempts %v, want 2", p["MaximumRetryAttempts"])
+		}
+		if age, _ := p["MaximumEventAgeInSeconds"].(float64); age != IngestMaxEventAge.Seconds() || age < 60 || age > 21600 {
+			t.Errorf("max event age %v s, want %v within Lambda's 60..21600", p["MaximumEventAgeInSeconds"], IngestMaxEventAge.Seconds())
+		}
+		if dest := get(p, "DestinationConfig", "OnFailure", "Destination"); asJSON(dest) != `{"Fn::GetAtt":["`+dlq+`","Arn"]}` {
+			t.Errorf("on-failure destination %s, want the dead-letter queue's ARN", asJSON(dest))
+		}
+		if get(p, "DestinationConfig", "OnSuccess") != nil {
+			t.Error("an on-success destination would fill the queue with every clip")
+		}
+		// Lambda refuses the config unless the role may already send to
+		// the queue: the config must come after the role's policy.
+		ingestRole := get(props(s.resource(t, ingest)), "Role", "Fn::GetAtt", 0).(string)
+		deps := strs(cfg["DependsOn"])
+		var policyDep bool
+		for _, st := range statementsOf(s, ingestRole) {
+			if strings.Join(st.actions, ",") == "sqs:SendMessage" {
+				for _, d := range deps {
+					policyDep = policyDep || d == st.policy
+				}
+			}
+		}
+		if !policyDep {
+			t.Errorf("invoke config depends on %v, not on the policy that lets ingest send to the queue", deps)
+		}
+
+		q := s.resource(t, dlq)
+		qp := props(q)
+		if qp["SqsManagedSseEnabled"] != true && qp["KmsMasterKeyId"] == nil {
+			t.Errorf("queue not encrypted: %s", asJSON(qp))
+		}
+		if qp["MessageRetentionPeriod"] != float64(14*24*3600) {
+			t.Errorf("retention %v s, want 14 days", qp["MessageRetentionPeriod"])
+		}
+		tlsOnly := false
+		for _, qpol := range s.resources("AWS::SQS::QueuePolicy") {
+			doc := props(qpol)
+			if refersTo(doc["Queues"], dlq) && strings.Contains(asJSON(doc), `"aws:SecureTransport":"false"`) && strings.Contains(asJSON(doc), `"Effect":"Deny"`) {
+				tlsOnly = true
+			}
+		}
+		if !tlsOnly {
+			t.Error("the dead-letter queue accepts requests without TLS")
+		}
+		want := map[bool]string{true: "Retain", false: "Delete"}[s.stage.Protect]
+		if q["DeletionPolicy"] != want || q["UpdateReplacePolicy"] != want {
+			t.Errorf("queue deletion/replace policy %v/%v, want %s", q["DeletionPolicy"], q["UpdateReplacePolicy"], want)
+		}
+		// Only ingest's role may send to it (checked per function in
+		// TestLeastPrivilege); nobody else may touch it.
+		for _, st := range allStatements(s) {
+			for _, r := range st.resources {
+				if refersTo(r, dlq) && !strings.Contains(st.policy, "IngestRole") {
+					t.Errorf("%s grants %v on the dead-letter queue", st.policy, st.actions)
+				}
+			}
 		}
 	})
 }

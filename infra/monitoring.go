@@ -23,7 +23,7 @@ type monitoring struct {
 	topic awssns.Topic
 }
 
-func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions) *monitoring {
+func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, data *dataStores) *monitoring {
 	m := &monitoring{}
 	m.topic = awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
 		DisplayName: jsii.String(StackName(st.Name) + " alarms"),
@@ -35,19 +35,22 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions) *
 	notify := awscloudwatchactions.NewSnsAction(m.topic)
 	period := awscdk.Duration_Minutes(jsii.Number(5))
 	prefix := StackName(st.Name) + "-"
-	alarm := func(id, name, what string, metric awscloudwatch.IMetric, threshold float64) {
+	alarmWhen := func(op awscloudwatch.ComparisonOperator, id, name, what string, metric awscloudwatch.IMetric, threshold float64) {
 		a := awscloudwatch.NewAlarm(stack, jsii.String(id), &awscloudwatch.AlarmProps{
 			AlarmName:          jsii.String(prefix + name),
 			AlarmDescription:   jsii.String(what),
 			Metric:             metric,
 			Threshold:          jsii.Number(threshold),
 			EvaluationPeriods:  jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			ComparisonOperator: op,
 			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 		})
 		a.AddAlarmAction(notify)
 		a.AddOkAction(notify)
 		m.alarms = append(m.alarms, a)
+	}
+	alarm := func(id, name, what string, metric awscloudwatch.IMetric, threshold float64) {
+		alarmWhen(awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD, id, name, what, metric, threshold)
 	}
 
 	stage := api.rest.DeploymentStage()
@@ -88,6 +91,14 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions) *
 		durationM = append(durationM, fn.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("p99"), Period: period, Label: jsii.String(name)}))
 	}
 
+	// Any message in ingest's dead-letter queue is a clip in S3 that no
+	// listing shows until its event is replayed (README.md).
+	dlq := data.ingestFailures
+	dlqVisible := dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period})
+	alarmWhen(awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, "IngestDeadLetterAlarm", "ingest-dead-letters",
+		"ingest failed an S3 event after every retry (or it aged out): a clip is stored but not recorded; replay the dead-letter queue (infra/README.md)", dlqVisible, 0)
+	dlqAge := dlq.MetricApproximateAgeOfOldestMessage(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period, Label: jsii.String("oldest (s)")})
+
 	graph := func(title string, left []awscloudwatch.IMetric) awscloudwatch.IWidget {
 		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &left, Width: jsii.Number(12)})
 	}
@@ -109,7 +120,13 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions) *
 		graph("Authorizer failures", []awscloudwatch.IMetric{authFailures}),
 	)
 	dash.AddWidgets(graph("Lambda errors", errorsM), graph("Lambda throttles", throttlesM))
-	dash.AddWidgets(graph("Lambda duration p99 (ms)", durationM))
+	dash.AddWidgets(graph("Lambda duration p99 (ms)", durationM),
+		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
+			Title: jsii.String("Ingest dead-letter queue"),
+			Left:  &[]awscloudwatch.IMetric{dlqVisible.With(&awscloudwatch.MetricOptions{Label: jsii.String("failed ingest events")})},
+			Right: &[]awscloudwatch.IMetric{dlqAge},
+			Width: jsii.Number(12),
+		}))
 	dash.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
 		Title:  jsii.String("Alarms"),
 		Alarms: alarmsOf(m.alarms),

@@ -47,6 +47,13 @@ func TestAlarmsAndDashboard(t *testing.T) {
 				}
 			}
 		}
+		dlq := alarms[prefix+"ingest-dead-letters"]
+		if dlq == nil || dlq["Namespace"] != "AWS/SQS" || dlq["MetricName"] != "ApproximateNumberOfMessagesVisible" ||
+			dlq["ComparisonOperator"] != "GreaterThanThreshold" || dlq["Threshold"] != 0.0 || dlq["EvaluationPeriods"] != 1.0 ||
+			!refersTo(dlq["Dimensions"], s.idWithPrefix(t, "AWS::SQS::Queue", "IngestDeadLetterQueue")) ||
+			!strings.Contains(asJSON(dlq["Dimensions"]), `"QueueName"`) {
+			t.Errorf("ingest dead-letter alarm %s, want visible messages > 0 on the queue", asJSON(dlq))
+		}
 		topic := s.onlyID(t, "AWS::SNS::Topic")
 		for name, a := range alarms {
 			if !refersTo(a["AlarmActions"], topic) || !refersTo(a["OKActions"], topic) {
@@ -70,7 +77,7 @@ func TestAlarmsAndDashboard(t *testing.T) {
 			t.Errorf("dashboard name %v", dash["DashboardName"])
 		}
 		body := asJSON(dash["DashboardBody"])
-		for _, want := range []string{"5XXError", "AuthorizerFailures", "Throttles", "Errors", "Latency"} {
+		for _, want := range []string{"5XXError", "AuthorizerFailures", "Throttles", "Errors", "Latency", "Ingest dead-letter queue", "ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("dashboard lacks %s", want)
 			}
@@ -88,7 +95,7 @@ func TestStagesDiffer(t *testing.T) {
 		t.Errorf("data trace dev=%v qa=%v prod=%v, want only dev", dataTrace(dev), dataTrace(qa), dataTrace(prod))
 	}
 	retained := func(s *synthesized) (n int) {
-		for _, typ := range []string{"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SecretsManager::Secret", "AWS::Logs::LogGroup"} {
+		for _, typ := range []string{"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SecretsManager::Secret", "AWS::Logs::LogGroup", "AWS::SQS::Queue"} {
 			for _, r := range s.resources(typ) {
 				if r["DeletionPolicy"] == "Retain" {
 					n++
@@ -97,11 +104,11 @@ func TestStagesDiffer(t *testing.T) {
 		}
 		return n
 	}
-	// prod keeps both tables, the clips and logs buckets, the secret and
-	// every log group (the web bucket is rebuilt from web/dist); dev and qa
-	// keep nothing.
-	if retained(dev) != 0 || retained(qa) != 0 || retained(prod) != 5+8 {
-		t.Errorf("retained resources dev=%d qa=%d prod=%d, want 0/0/13", retained(dev), retained(qa), retained(prod))
+	// prod keeps both tables, the clips and logs buckets, the secret, the
+	// ingest dead-letter queue and every log group (the web bucket is
+	// rebuilt from web/dist); dev and qa keep nothing.
+	if retained(dev) != 0 || retained(qa) != 0 || retained(prod) != 6+8 {
+		t.Errorf("retained resources dev=%d qa=%d prod=%d, want 0/0/14", retained(dev), retained(qa), retained(prod))
 	}
 	autoDelete := func(s *synthesized) int { return len(s.resources("Custom::S3AutoDeleteObjects")) }
 	if autoDelete(prod) != 1 || autoDelete(dev) != 3 {

@@ -32,6 +32,11 @@ const (
 	OutputCameraUploadPolicyArn = "CameraUploadPolicyArn"
 	// OutputAlarmTopicArn is the SNS topic every alarm notifies.
 	OutputAlarmTopicArn = "AlarmTopicArn"
+	// OutputIngestDeadLetterQueueURL is the queue of S3 events ingest
+	// failed, and OutputIngestFunctionName the function to replay them
+	// with (README.md, "Replaying failed ingest events").
+	OutputIngestDeadLetterQueueURL = "IngestDeadLetterQueueUrl"
+	OutputIngestFunctionName       = "IngestFunctionName"
 )
 
 // CamvaultStackProps configures one stage's stack.
@@ -97,7 +102,7 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 	api.addRoutes(stack, st, fns, web.origin)
 	data.connectClips(fns.byName[routes.FunctionIngest], web.origin)
 	web.deploy(stack, st, api)
-	mon := newMonitoring(stack, st, api, fns)
+	mon := newMonitoring(stack, st, api, fns, data)
 	suppressFindings(stack, data, api, fns, mon)
 
 	outputs := []struct{ key, value, what string }{
@@ -109,6 +114,8 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 		{OutputRestAPIID, *api.rest.RestApiId(), "the REST API id (for aws apigateway get-export)"},
 		{OutputAlarmTopicArn, *mon.topic.TopicArn(), "every alarm notifies this topic: subscribe to it for pages"},
 		{OutputCameraUploadPolicyArn, *data.cameraUpload.ManagedPolicyArn(), "attach to a camera's IAM user or role: s3:PutObject on clips/ only"},
+		{OutputIngestDeadLetterQueueURL, *data.ingestFailures.QueueUrl(), "S3 events ingest failed after its retries: replay them (infra/README.md)"},
+		{OutputIngestFunctionName, *fns.byName[routes.FunctionIngest].FunctionName(), "the ingest Lambda, to replay failed events with aws lambda invoke"},
 	}
 	for _, o := range outputs {
 		awscdk.NewCfnOutput(stack, jsii.String(o.key), &awscdk.CfnOutputProps{Value: jsii.String(o.value), Description: jsii.String(o.what)})

@@ -61,7 +61,7 @@ func TestNewStackRefuses(t *testing.T) {
 }
 
 func TestStackNameAndOutputs(t *testing.T) {
-	want := []string{OutputAlarmTopicArn, OutputAllowlistTableName, OutputAPIURL, OutputCameraUploadPolicyArn, OutputClipsBucketName, OutputRestAPIID, OutputVideosTableName, OutputWebURL}
+	want := []string{OutputAlarmTopicArn, OutputAllowlistTableName, OutputAPIURL, OutputCameraUploadPolicyArn, OutputClipsBucketName, OutputIngestDeadLetterQueueURL, OutputIngestFunctionName, OutputRestAPIID, OutputVideosTableName, OutputWebURL}
 	allStages(t, func(t *testing.T, s *synthesized) {
 		if got := *s.stack.StackName(); got != "camvault-"+s.stage.Name {
 			t.Errorf("stack name %s", got)
@@ -98,6 +98,12 @@ func TestStackNameAndOutputs(t *testing.T) {
 			!refersTo(outputs[OutputAllowlistTableName], s.idWithPrefix(t, "AWS::DynamoDB::Table", "AllowlistTable")) ||
 			!refersTo(outputs[OutputClipsBucketName], s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")) {
 			t.Error("table/bucket outputs do not name their resources")
+		}
+		if asJSON(get(outputs, OutputIngestDeadLetterQueueURL, "Value")) != `{"Ref":"`+s.idWithPrefix(t, "AWS::SQS::Queue", "IngestDeadLetterQueue")+`"}` {
+			t.Errorf("IngestDeadLetterQueueUrl %s is not the queue's URL", asJSON(outputs[OutputIngestDeadLetterQueueURL]))
+		}
+		if asJSON(get(outputs, OutputIngestFunctionName, "Value")) != `{"Ref":"`+s.idWithPrefix(t, "AWS::Lambda::Function", "IngestFunction")+`"}` {
+			t.Errorf("IngestFunctionName %s is not the ingest Lambda", asJSON(outputs[OutputIngestFunctionName]))
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3notifications"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/camvault/camvault/videos-api/store"
@@ -24,6 +25,10 @@ const (
 	// ClipsPrefix is where cameras put clips and thumbnails; ingest hears of
 	// every object created under it and the lifecycle rule expires it.
 	ClipsPrefix = "clips/"
+	// IngestFailureRetentionDays is how long the ingest dead-letter queue
+	// keeps a failed event: SQS's maximum, so a failure noticed after a
+	// long weekend can still be replayed.
+	IngestFailureRetentionDays = 14
 )
 
 // dataStores are the stage's stateful resources.
@@ -38,6 +43,10 @@ type dataStores struct {
 	allowlist awsdynamodb.Table
 	// cursorSecret is the HMAC key that signs pagination cursors.
 	cursorSecret awssecretsmanager.Secret
+	// ingestFailures is ingest's on-failure destination: S3 events whose
+	// asynchronous invocation failed every attempt (or grew too old) land
+	// here, with the error, to be replayed (see README.md).
+	ingestFailures awssqs.Queue
 	// cameraUpload lets whoever it is attached to (the Raspberry Pi beside
 	// a camera, through an IAM user or role the operator creates) put clips
 	// and thumbnails under clips/, and do nothing else.
@@ -120,6 +129,15 @@ func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
 			ExcludePunctuation: jsii.Bool(true),
 		},
 		RemovalPolicy: rp,
+	})
+
+	// A failed ingest leaves a clip in S3 that no listing shows; its event
+	// is kept here, so it is data like the table it was meant for.
+	d.ingestFailures = awssqs.NewQueue(stack, jsii.String("IngestDeadLetterQueue"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(IngestFailureRetentionDays)),
+		RemovalPolicy:   rp,
 	})
 
 	d.cameraUpload = awsiam.NewManagedPolicy(stack, jsii.String("CameraUploadPolicy"), &awsiam.ManagedPolicyProps{
