@@ -114,7 +114,8 @@ func (w *webHosting) deploy(stack awscdk.Stack, st Stage, api *restAPI) {
 // contentSecurityPolicy lets the web client load only itself and Google's
 // sign-in, call only this stage's API, and play media only from the clips
 // bucket (signed URLs, virtual-hosted style, regional or global endpoint).
-// It matches web/index.html's own policy, narrowed to this stage's origins.
+// It matches web/index.html's own policy, narrowed to this stage's origins
+// (TestCSPMatchesWebClient compares the two).
 func contentSecurityPolicy(stack awscdk.Stack, st Stage, api *restAPI) string {
 	bucket := clipsBucketName(stack, st)
 	clips := "https://" + bucket + ".s3." + *stack.Region() + "." + *stack.UrlSuffix() +
