@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Handler serves the issuer's endpoints: discovery, /jwks, POST /token,
@@ -94,6 +95,13 @@ func (i *Issuer) token(w http.ResponseWriter, r *http.Request) {
 }
 
 func tokenRequestFromForm(f url.Values) (TokenRequest, error) {
+	// Claims are JSON strings: a field that is not UTF-8 would be signed
+	// as something other than what was asked for.
+	for _, k := range []string{"email", "name", "hd", "aud"} {
+		if !utf8.ValidString(f.Get(k)) {
+			return TokenRequest{}, fmt.Errorf("the form field %s is not valid UTF-8", k)
+		}
+	}
 	req := TokenRequest{Email: f.Get("email"), Name: f.Get("name"), Audience: f.Get("aud")}
 	if req.Email == "" {
 		return req, fmt.Errorf("the form field email is required")
@@ -130,6 +138,9 @@ func readAuthParams(v url.Values) (authParams, error) {
 	if p.ClientID == "" {
 		return p, fmt.Errorf("client_id is required")
 	}
+	if !utf8.ValidString(p.ClientID) || !utf8.ValidString(p.Nonce) {
+		return p, fmt.Errorf("client_id and nonce must be valid UTF-8")
+	}
 	if p.ResponseType != "id_token" {
 		return p, fmt.Errorf("response_type must be id_token, got %q", p.ResponseType)
 	}
@@ -139,17 +150,30 @@ func readAuthParams(v url.Values) (authParams, error) {
 	return p, nil
 }
 
-// checkRedirect admits only http(s) URLs on loopback, without a fragment.
+// checkRedirect admits only absolute http(s) URLs on loopback (localhost,
+// 127.0.0.0/8, ::1), without credentials or a fragment: the token goes in
+// the fragment, so nothing else may receive it. Browsers read a URL more
+// loosely than net/url (they drop tabs and newlines, take \ for /), so
+// anything on which the two could disagree is refused outright.
 func checkRedirect(raw string) error {
+	if raw == "" {
+		return fmt.Errorf("redirect_uri is missing")
+	}
+	if i := strings.IndexFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' || r == '#' }); i >= 0 {
+		return fmt.Errorf("redirect_uri must not contain %q", raw[i:i+1])
+	}
 	u, err := url.Parse(raw)
-	if err != nil || raw == "" {
-		return fmt.Errorf("redirect_uri is missing or not a URL")
+	if err != nil {
+		return fmt.Errorf("redirect_uri is not a URL")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("redirect_uri must be http or https")
 	}
-	if u.Fragment != "" || u.User != nil {
-		return fmt.Errorf("redirect_uri must not carry a fragment or credentials")
+	if u.Opaque != "" || u.Host == "" {
+		return fmt.Errorf("redirect_uri must be an absolute URL, like http://127.0.0.1:4001/")
+	}
+	if u.User != nil {
+		return fmt.Errorf("redirect_uri must not carry credentials")
 	}
 	host := u.Hostname()
 	if host == "localhost" {

@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ClientID is the OAuth client id of the local web client and the default
@@ -168,7 +170,8 @@ func (i *Issuer) Token(req TokenRequest) (string, error) {
 	if req.EmailVerified != nil {
 		verified = *req.EmailVerified
 	}
-	name := req.Name
+	// A blank name (say name=%20 on /token) would leave no given name.
+	name := strings.TrimSpace(req.Name)
 	if name == "" {
 		name = NameFor(email)
 	}
@@ -250,7 +253,9 @@ func NameFor(email string) string {
 	local := email[:strings.LastIndex(email, "@")]
 	words := strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' || r == '+' })
 	for n, w := range words {
-		words[n] = strings.ToUpper(w[:1]) + w[1:]
+		// The first letter, not the first byte: élodie -> Élodie.
+		r, size := utf8.DecodeRuneInString(w)
+		words[n] = string(unicode.ToUpper(r)) + w[size:]
 	}
 	if len(words) == 0 {
 		return email
@@ -260,7 +265,7 @@ func NameFor(email string) string {
 
 func checkEmail(email string) error {
 	at := strings.LastIndex(email, "@")
-	if at <= 0 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n<>\"") || len(email) > 254 || !strings.Contains(email[at:], ".") {
+	if at <= 0 || at == len(email)-1 || !utf8.ValidString(email) || strings.ContainsAny(email, " \t\r\n<>\"") || len(email) > 254 || !strings.Contains(email[at:], ".") {
 		return fmt.Errorf("invalid email %q", email)
 	}
 	return nil
