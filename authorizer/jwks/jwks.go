@@ -65,6 +65,9 @@ type KeySet struct {
 	fetchTimeout time.Duration
 
 	keys atomic.Pointer[snapshot]
+	// headers maps encoded protected headers of verified tokens to their
+	// key id (copy on write, at most maxKnownHeaders entries).
+	headers atomic.Pointer[map[string]string]
 
 	mu          sync.Mutex
 	lastAttempt time.Time // start of the last fetch, zero before the first
@@ -158,19 +161,35 @@ func (k *KeySet) Refresh(ctx context.Context) error {
 // VerifySignature verifies a compact RS256 JWS against the key set and
 // returns its payload. It implements oidc.KeySet.
 func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
-	tok, err := parseCompact(jwt)
+	h64, p64, s64, err := split(jwt)
 	if err != nil {
 		return nil, err
 	}
+	kid, cached, err := k.kidOf(h64)
+	if err != nil {
+		return nil, err
+	}
+	// The signature is decoded onto the stack: a valid one is the size of
+	// the key, at most maxSigBytes; a longer one cannot verify.
+	var buf [maxSigBytes]byte
+	if strictB64.DecodedLen(len(s64)) > len(buf) {
+		return nil, ErrSignature
+	}
+	n, err := strictB64.Decode(buf[:], []byte(s64))
+	if err != nil {
+		return nil, fmt.Errorf("%w: signature encoding", ErrMalformed)
+	}
+	sig := buf[:n]
+	signingInput := jwt[:len(h64)+1+len(p64)]
 	s := k.keys.Load()
 	if !s.freshUntil.IsZero() && k.now().After(s.freshUntil) {
 		k.refreshInBackground()
 	}
-	if tok.kid == "" {
+	if kid == "" {
 		// No key id: try every key we know, never a fetch.
 		for _, pub := range s.all {
-			if tok.verify(pub) == nil {
-				return tok.payload()
+			if verify(pub, signingInput, sig) == nil {
+				return payload(p64)
 			}
 		}
 		if len(s.all) == 0 {
@@ -178,19 +197,22 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 		}
 		return nil, ErrSignature
 	}
-	pub, ok := s.byID[tok.kid]
+	pub, ok := s.byID[kid]
 	if !ok {
 		if err := k.refreshForUnknownKey(ctx); err != nil {
 			return nil, err
 		}
-		if pub, ok = k.keys.Load().byID[tok.kid]; !ok {
+		if pub, ok = k.keys.Load().byID[kid]; !ok {
 			return nil, ErrUnknownKey
 		}
 	}
-	if err := tok.verify(pub); err != nil {
+	if err := verify(pub, signingInput, sig); err != nil {
 		return nil, err
 	}
-	return tok.payload()
+	if !cached {
+		k.rememberHeader(h64, kid)
+	}
+	return payload(p64)
 }
 
 // refreshForUnknownKey joins a running fetch, or starts one if the rate
@@ -361,13 +383,8 @@ func maxAge(cc string) (time.Duration, bool) {
 	return 0, false
 }
 
-// compact is a compact JWS split into its parts.
-type compact struct {
-	signingInput string // header.payload, as received
-	payload64    string
-	sig          []byte
-	kid          string
-}
+// maxSigBytes is the largest RSA signature we verify (an 8192-bit key).
+const maxSigBytes = 8192 / 8
 
 // strictB64 rejects non-canonical encodings, so one signature has one spelling.
 var strictB64 = base64.RawURLEncoding.Strict()
@@ -386,18 +403,33 @@ type Header struct {
 // no larger than 8 KiB, and returns its decoded protected header. It does no
 // cryptography, so garbage is refused cheaply.
 func ParseHeader(token string) (Header, error) {
-	var h Header
+	h64, _, _, err := split(token)
+	if err != nil {
+		return Header{}, err
+	}
+	return parseHeader(h64)
+}
+
+// split checks the shape of a compact JWS (size, three non-empty parts) and
+// returns its encoded parts.
+func split(token string) (h64, p64, s64 string, err error) {
 	if len(token) == 0 || len(token) > maxTokenBytes {
-		return h, fmt.Errorf("%w: bad length", ErrMalformed)
+		return "", "", "", fmt.Errorf("%w: bad length", ErrMalformed)
 	}
 	h64, rest, ok := strings.Cut(token, ".")
 	if !ok {
-		return h, fmt.Errorf("%w: not three parts", ErrMalformed)
+		return "", "", "", fmt.Errorf("%w: not three parts", ErrMalformed)
 	}
-	p64, s64, ok := strings.Cut(rest, ".")
-	if !ok || strings.Contains(s64, ".") || h64 == "" || p64 == "" || s64 == "" {
-		return h, fmt.Errorf("%w: not three parts", ErrMalformed)
+	p64, s64, ok = strings.Cut(rest, ".")
+	if !ok || strings.IndexByte(s64, '.') >= 0 || h64 == "" || p64 == "" || s64 == "" {
+		return "", "", "", fmt.Errorf("%w: not three parts", ErrMalformed)
 	}
+	return h64, p64, s64, nil
+}
+
+// parseHeader decodes and checks an encoded protected header.
+func parseHeader(h64 string) (Header, error) {
+	var h Header
 	hb, err := strictB64.DecodeString(h64)
 	if err != nil {
 		return h, fmt.Errorf("%w: header encoding", ErrMalformed)
@@ -414,30 +446,61 @@ func ParseHeader(token string) (Header, error) {
 	return h, nil
 }
 
-func parseCompact(token string) (compact, error) {
-	h, err := ParseHeader(token)
-	if err != nil {
-		return compact{}, err
+// maxKnownHeaders bounds the cache of protected headers already parsed.
+const maxKnownHeaders = 16
+
+// kidOf returns the key id of an encoded protected header: from the cache of
+// headers seen on tokens that verified (a signer uses one header per key, so
+// almost every token hits it), else by parsing it. The cache only saves the
+// base64 and JSON decoding of the same bytes: a hit is exactly what
+// parseHeader returned for them, and the signature is still verified.
+func (k *KeySet) kidOf(h64 string) (kid string, cached bool, err error) {
+	if m := k.headers.Load(); m != nil {
+		if kid, ok := (*m)[h64]; ok {
+			return kid, true, nil
+		}
 	}
-	dot2 := strings.LastIndexByte(token, '.')
-	dot1 := strings.IndexByte(token, '.')
-	sig, err := strictB64.DecodeString(token[dot2+1:])
-	if err != nil {
-		return compact{}, fmt.Errorf("%w: signature encoding", ErrMalformed)
-	}
-	return compact{signingInput: token[:dot2], payload64: token[dot1+1 : dot2], sig: sig, kid: h.Kid}, nil
+	h, err := parseHeader(h64)
+	return h.Kid, false, err
 }
 
-func (c compact) verify(pub *rsa.PublicKey) error {
-	digest := sha256.Sum256([]byte(c.signingInput))
-	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], c.sig); err != nil {
+// rememberHeader caches the key id of a header whose token verified, while
+// the cache has room. Only verified tokens are remembered, so junk tokens
+// cannot fill it.
+func (k *KeySet) rememberHeader(h64, kid string) {
+	for {
+		old := k.headers.Load()
+		var n map[string]string
+		if old != nil {
+			if _, ok := (*old)[h64]; ok || len(*old) >= maxKnownHeaders {
+				return
+			}
+			n = make(map[string]string, len(*old)+1)
+			for h, id := range *old {
+				n[h] = id
+			}
+		} else {
+			n = make(map[string]string, 1)
+		}
+		// A copy of our own, not a slice of the caller's token.
+		n[strings.Clone(h64)] = kid
+		if k.headers.CompareAndSwap(old, &n) {
+			return
+		}
+	}
+}
+
+// verify checks an RS256 signature over signingInput.
+func verify(pub *rsa.PublicKey, signingInput string, sig []byte) error {
+	digest := sha256.Sum256([]byte(signingInput))
+	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig); err != nil {
 		return ErrSignature
 	}
 	return nil
 }
 
-func (c compact) payload() ([]byte, error) {
-	p, err := strictB64.DecodeString(c.payload64)
+func payload(p64 string) ([]byte, error) {
+	p, err := strictB64.DecodeString(p64)
 	if err != nil {
 		return nil, fmt.Errorf("%w: payload encoding", ErrMalformed)
 	}
