@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"testing"
 	"time"
 
@@ -311,5 +312,113 @@ func TestDeleteLeavesATombstone(t *testing.T) {
 	}
 	if dropped, err := s.DropUncounted(ctx, "porch", keep.ID); err != nil || dropped {
 		t.Fatalf("DropUncounted of a counted record = %v, %v", dropped, err)
+	}
+}
+
+// TestTimelineSparseDaysMatchesADayByDayWalk: with clips on a few days of
+// a long window (empty days between, a dense day, a day exactly as full as
+// a page, two clips at the same millisecond, clips on both sides of the
+// window), every page at every limit, with or without cursors, is what
+// the newest-first order of the seeded clips says. Read-ahead never reads
+// more than TimelineReadAhead-1 day Queries beyond the days the page
+// reaches, and a page filled by its newest day reads that day only.
+func TestTimelineSparseDaysMatchesADayByDayWalk(t *testing.T) {
+	ddb, table := newTable(t)
+	s := store.New(ddb, table)
+	ctx := context.Background()
+	from, to := at(t, "2026-10-20T00:00:00Z"), at(t, "2026-11-25T12:00:00Z")
+	var videos []clip.Video
+	n := 0
+	add := func(camera, ts string) {
+		n++
+		videos = append(videos, videoAt(camera, at(t, ts), n))
+	}
+	add("front", "2026-10-19T23:59:59.999Z") // before from: never listed
+	add("front", "2026-10-20T00:00:00Z")     // at from: listed
+	add("garage", "2026-10-23T05:00:00Z")
+	for h := 0; h < 7; h++ { // a dense day
+		add([]string{"front", "garage"}[h%2], fmt.Sprintf("2026-11-02T%02d:30:00Z", 10+h))
+	}
+	add("front", "2026-11-02T11:30:00Z") // same millisecond as garage's
+	add("garage", "2026-11-09T00:00:00Z")
+	add("front", "2026-11-09T23:59:59.999Z")
+	add("front", "2026-11-18T08:00:00Z")
+	add("garage", "2026-11-25T11:59:59.999Z")
+	add("garage", "2026-11-25T12:00:00Z") // at to (exclusive): never listed
+	seed(t, s, videos...)
+
+	var want []clip.Video
+	for _, v := range videos {
+		if !v.CapturedAt.Before(from) && v.CapturedAt.Before(to) {
+			want = append(want, v)
+		}
+	}
+	sort.Slice(want, func(i, j int) bool {
+		return want[i].ID+"#"+want[i].CameraID > want[j].ID+"#"+want[j].CameraID
+	})
+	days := func(vs []clip.Video) int { // distinct UTC days from `to` back to the oldest of vs
+		if len(vs) == 0 {
+			return 0
+		}
+		return int(to.Truncate(24*time.Hour).Sub(vs[len(vs)-1].CapturedAt.Truncate(24*time.Hour))/(24*time.Hour)) + 1
+	}
+
+	for _, limit := range []int{1, 2, 3, 7, 8, 13, 50} {
+		t.Run(fmt.Sprint("limit ", limit), func(t *testing.T) {
+			q := store.Query{From: from, To: to, Limit: limit}
+			var got []clip.Video
+			for page := 0; ; page++ {
+				if page > len(want)+1 {
+					t.Fatal("pagination does not end")
+				}
+				m := &store.Meter{}
+				p, err := s.Timeline(store.WithMeter(ctx, m), q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(p.Videos) > limit || (p.More && len(p.Videos) != limit) {
+					t.Fatalf("page %d: %d clips, more %v, limit %d", page, len(p.Videos), p.More, limit)
+				}
+				// The day-by-day walk reads from the page's first day down
+				// to the day of the clip after its last one (or every day).
+				start := len(got)
+				got = append(got, p.Videos...)
+				first := to
+				if start > 0 {
+					first = got[start-1].CapturedAt
+				}
+				need := int(to.Truncate(24*time.Hour).Sub(first.Truncate(24*time.Hour))/(24*time.Hour)) + 1
+				reach := days(want[:min(len(got)+1, len(want))]) - need + 1
+				if !p.More {
+					reach = int(to.Truncate(24*time.Hour).Sub(from.Truncate(24*time.Hour))/(24*time.Hour)) + 1 - need + 1
+				}
+				if r := m.Requests(); r < reach || r > reach+store.TimelineReadAhead-1 {
+					t.Errorf("page %d read %d day Queries; the page reaches %d days (+%d read-ahead at most)", page, r, reach, store.TimelineReadAhead-1)
+				}
+				if !p.More {
+					break
+				}
+				q.After = store.PositionOf(p.Videos[len(p.Videos)-1])
+			}
+			if !reflect.DeepEqual(ids(got), ids(want)) {
+				t.Fatalf("pages = %v\nwant    %v", ids(got), ids(want))
+			}
+			for i := range got {
+				if got[i].ID != want[i].ID || got[i].CameraID != want[i].CameraID {
+					t.Fatalf("clip %d = %s/%s, want %s/%s", i, got[i].CameraID, got[i].ID, want[i].CameraID, want[i].ID)
+				}
+			}
+		})
+	}
+
+	// A page its newest day fills reads that day only: no read-ahead on
+	// dense data.
+	m := &store.Meter{}
+	p, err := s.Timeline(store.WithMeter(ctx, m), store.Query{From: from, To: at(t, "2026-11-02T23:00:00Z"), Limit: 5})
+	if err != nil || len(p.Videos) != 5 || !p.More {
+		t.Fatalf("dense page = %v, %v", ids(p.Videos), err)
+	}
+	if m.Requests() != 1 {
+		t.Errorf("a page filled by its newest day read %d Queries, want 1", m.Requests())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -181,10 +182,23 @@ func cut(videos []clip.Video, limit int) Page {
 	return Page{Videos: videos}
 }
 
+// timelineReadAhead bounds the day Queries of one timeline page in flight
+// at once, once the newest day has come back without filling the page.
+const timelineReadAhead = 4
+
 // Timeline returns a page of every camera's clips, newest first, from the
 // timeline index: one Query per UTC day from To back to From, stopping as
 // soon as the page is full. From and To must both be set; the caller bounds
 // the number of days, which bounds a page's cost whatever the table size.
+//
+// The newest day is read alone: on dense data it fills the page and no
+// other day is read. When it comes back short, up to timelineReadAhead days
+// (as many as the density so far says the page needs) are read
+// concurrently, each asking for as many clips as the page still
+// lacked when it started, and the days are taken in order: each
+// contributes the prefix the page still needs, so the page is the one a
+// day-by-day walk reads. Reading ahead costs at most timelineReadAhead-1
+// Queries beyond those the page needs; they are cancelled once it is full.
 func (s *Store) Timeline(ctx context.Context, q Query) (Page, error) {
 	if q.From.IsZero() || q.To.IsZero() {
 		return Page{}, errors.New("store: timeline needs from and to")
@@ -193,33 +207,92 @@ func (s *Store) Timeline(ctx context.Context, q Query) (Page, error) {
 	if !ok {
 		return Page{}, nil
 	}
+	// "~" sorts after every camera id character: hi's clips of every camera.
 	hiTime, _ := clip.VideoTime(hi)
 	loTime, _ := clip.VideoTime(lo)
-	var out []clip.Video
+	var days []time.Time
 	for day := dayStart(hiTime); !day.Before(dayStart(loTime)); day = day.AddDate(0, 0, -1) {
-		in := &dynamodb.QueryInput{
-			TableName:              aws.String(s.table),
-			IndexName:              aws.String(TableSchema.TimelineIndex),
-			KeyConditionExpression: aws.String("#pk = :pk AND #sk BETWEEN :lo AND :hi"),
-			ExpressionAttributeNames: map[string]string{
-				"#pk": TableSchema.TimelinePartitionKey, "#sk": TableSchema.TimelineSortKey,
-			},
-			ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
-				":pk": str(dayPrefix + Day(day)),
-				":lo": str(lo),
-				// "~" sorts after every camera id character.
-				":hi": str(hi + "#~"),
-			},
-			ScanIndexForward: aws.Bool(false),
+		days = append(days, day)
+	}
+
+	type dayResult struct {
+		videos []clip.Video
+		err    error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel() // read-ahead the page did not need
+		wg.Wait()
+	}()
+	results := make([]chan dayResult, len(days))
+	launch := func(i, want int) {
+		results[i] = make(chan dayResult, 1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var r dayResult
+			defer func() {
+				// A panic here would escape the handler's recover.
+				if p := recover(); p != nil {
+					r.err = fmt.Errorf("store: timeline day %s: panic: %v", Day(days[i]), p)
+				}
+				results[i] <- r
+			}()
+			r.err = s.collect(ctx, s.timelineDayQuery(days[i], lo, hi+"#~"), q.After, want, &r.videos)
+		}()
+	}
+
+	want := q.Limit + 1
+	var out []clip.Video
+	ahead, launched := 1, 0
+	for i := 0; i < len(days) && len(out) < want; i++ {
+		for ; launched < len(days) && launched < i+ahead; launched++ {
+			launch(launched, want-len(out))
 		}
-		if err := s.collect(ctx, in, q.After, q.Limit+1, &out); err != nil {
-			return Page{}, err
+		r := <-results[i]
+		if r.err != nil {
+			return Page{}, r.err
 		}
-		if len(out) > q.Limit {
-			break
-		}
+		out = append(out, r.videos[:min(len(r.videos), want-len(out))]...)
+		ahead = readAhead(want-len(out), len(out), hiTime.Sub(days[i]))
 	}
 	return cut(out, q.Limit), nil
+}
+
+// readAhead is how many days to have in flight when a page still lacks
+// `missing` clips after the time `span` (from the page's start back to the
+// end of the last day read) gave `got` (the first day may be partial, so
+// density is per time read, not per day): the whole days that density says
+// the page still needs, at least one and at most timelineReadAhead. Empty
+// or sparse days read ahead fully; on dense days, where the next day
+// probably fills the page, it reads one day at a time, so such pages cost
+// what a day-by-day walk costs.
+func readAhead(missing, got int, span time.Duration) int {
+	if got == 0 || span <= 0 {
+		return timelineReadAhead
+	}
+	days := math.Floor(float64(missing) * span.Hours() / (24 * float64(got)))
+	return int(max(1, min(days, timelineReadAhead)))
+}
+
+// timelineDayQuery is the newest-first Query of one UTC day of the
+// timeline index, sort keys from the id lo up to hiSK (inclusive).
+func (s *Store) timelineDayQuery(day time.Time, lo, hiSK string) *dynamodb.QueryInput {
+	return &dynamodb.QueryInput{
+		TableName:              aws.String(s.table),
+		IndexName:              aws.String(TableSchema.TimelineIndex),
+		KeyConditionExpression: aws.String("#pk = :pk AND #sk BETWEEN :lo AND :hi"),
+		ExpressionAttributeNames: map[string]string{
+			"#pk": TableSchema.TimelinePartitionKey, "#sk": TableSchema.TimelineSortKey,
+		},
+		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
+			":pk": str(dayPrefix + Day(day)),
+			":lo": str(lo),
+			":hi": str(hiSK),
+		},
+		ScanIndexForward: aws.Bool(false),
+	}
 }
 
 func dayStart(t time.Time) time.Time {

@@ -1,0 +1,4 @@
+package store
+
+// TimelineReadAhead is timelineReadAhead, for the tests' cost bounds.
+const TimelineReadAhead = timelineReadAhead
