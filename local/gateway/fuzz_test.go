@@ -84,7 +84,8 @@ func FuzzGateway(f *testing.F) {
 		default:
 			t.Fatalf("%s %q: status %d", method, path, rec.Code)
 		}
-		if reached && (method != "GET" || token != "Bearer viewer") {
+		// net/http reads an empty method as GET.
+		if reached && (req.Method != "GET" || token != "Bearer viewer") {
 			t.Fatalf("%s %q with %q reached the handler", method, path, token)
 		}
 	})
