@@ -80,7 +80,7 @@ func FuzzGateway(f *testing.F) {
 		rec := httptest.NewRecorder()
 		g.ServeHTTP(rec, req)
 		switch rec.Code {
-		case 200, 204, 401, 403, 404:
+		case 200, 204, 401, 403, 404, 414, 431:
 		default:
 			t.Fatalf("%s %q: status %d", method, path, rec.Code)
 		}

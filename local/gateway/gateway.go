@@ -47,8 +47,20 @@ const (
 	DefaultCacheTTL  = 300 * time.Second
 )
 
-// maxBody is API Gateway's payload limit.
-const maxBody = 10 << 20
+// API Gateway's REST API quotas (developer guide, "Quotas for configuring
+// and running a REST API"): a request past one of them is refused before
+// the authorizer or any Lambda runs.
+const (
+	// maxBody is the payload limit (413).
+	maxBody = 10 << 20
+	// maxURL is the length of a regional API's URL: path and query (414).
+	maxURL = 10240
+	// maxHeaderValues is the total combined size of all header values (431).
+	maxHeaderValues = 10240
+	// maxMethodARN is the length of the method ARN of a method with an
+	// authorizer; longer path parameters make it a 414.
+	maxMethodARN = 1600
+)
 
 // Config configures a Gateway.
 type Config struct {
@@ -147,6 +159,18 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		g.log.Info("api", attrs...)
 	}()
+	uri := r.RequestURI
+	if uri == "" {
+		uri = r.URL.RequestURI()
+	}
+	if len(uri) > maxURL {
+		g.gatewayResponse(w, rec, http.StatusRequestURITooLong, "DEFAULT_4XX", "Request-URI Too Long")
+		return
+	}
+	if headerValuesSize(r.Header) > maxHeaderValues {
+		g.gatewayResponse(w, rec, http.StatusRequestHeaderFieldsTooLarge, "DEFAULT_4XX", "Request Header Fields Too Large")
+		return
+	}
 	if g.cfg.Docs != nil && (r.URL.Path == "/docs" || strings.HasPrefix(r.URL.Path, "/docs/")) {
 		g.cfg.Docs.ServeHTTP(w, r)
 		return
@@ -182,6 +206,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	methodARN := MethodARN(g.cfg.Region, g.cfg.AccountID, g.cfg.APIID, g.cfg.Stage, r.Method, path)
+	if len(methodARN) > maxMethodARN {
+		g.gatewayResponse(w, rec, http.StatusRequestURITooLong, "DEFAULT_4XX", "Request-URI Too Long")
+		return
+	}
 	authCtx, cancelAuth := invocationContext(r)
 	auth, ok := g.authorize(authCtx, w, rec, token, methodARN)
 	cancelAuth()
@@ -481,6 +509,19 @@ var gatewayResponseTypes = map[string]struct {
 	"DEFAULT_5XX":                    {"InternalServerErrorException", "internal", 0},
 	"REQUEST_TOO_LARGE":              {"RequestTooLargeException", "bad_request", 0},
 	"BAD_REQUEST_BODY":               {"BadRequestException", "bad_request", 0},
+	"DEFAULT_4XX":                    {"", "bad_request", 0},
+}
+
+// headerValuesSize is what API Gateway's header quota counts: the bytes of
+// every header value.
+func headerValuesSize(h http.Header) int {
+	n := 0
+	for _, vs := range h {
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	return n
 }
 
 // gatewayResponse writes one of API Gateway's own responses of the given
