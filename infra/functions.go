@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/camvault/camvault/videos-api/routes"
@@ -180,4 +182,31 @@ func clipsStatement(data *dataStores, action string) awsiam.PolicyStatement {
 		Actions:   jsii.Strings(action),
 		Resources: jsii.Strings(*data.clips.ArnForObjects(jsii.String(ClipsPrefix + "*"))),
 	})
+}
+
+var nonAlnum = regexp.MustCompile(`[^A-Za-z0-9]`)
+
+// logHelperFunctions gives every Lambda CDK adds for itself (the bucket
+// notifications handler, the auto-delete-objects provider) a log group with
+// the stage's retention, like ours: left alone, each would log to a
+// /aws/lambda/... group it creates on first run, kept forever and orphaned
+// when the stack goes. Their roles carry AWSLambdaBasicExecutionRole, which
+// may write to any log group, so no grant is needed. Call it once every
+// construct is defined.
+func logHelperFunctions(stack awscdk.Stack, st Stage) {
+	for _, c := range *stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		if _, l1 := c.(awslambda.CfnFunction); l1 {
+			continue // an L2 Function: ours, or one that takes a LogGroup prop
+		}
+		res, ok := c.(awscdk.CfnResource)
+		if !ok || *res.CfnResourceType() != "AWS::Lambda::Function" {
+			continue
+		}
+		id := nonAlnum.ReplaceAllString(*res.Node().Scope().Node().Id(), "") + "Logs"
+		logs := awslogs.NewLogGroup(stack, jsii.String(id), &awslogs.LogGroupProps{
+			Retention:     st.LogRetention,
+			RemovalPolicy: removalPolicy(st),
+		})
+		res.AddPropertyOverride(jsii.String("LoggingConfig.LogGroup"), logs.LogGroupName())
+	}
 }

@@ -49,6 +49,40 @@ func TestLambdas(t *testing.T) {
 	})
 }
 
+// TestEveryLambdaLogsWithRetention covers every function in the template,
+// CDK's deploy-time helpers included: each logs to a log group of the stack
+// with the stage's retention, so no /aws/lambda/... group is created on
+// first run, kept forever and orphaned when the stack goes.
+func TestEveryLambdaLogsWithRetention(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		want := props(s.resource(t, s.idWithPrefix(t, "AWS::Logs::LogGroup", "ApiAccessLogs")))["RetentionInDays"]
+		fns := s.resources("AWS::Lambda::Function")
+		if len(fns) < len(routes.Functions())+1+2 {
+			t.Fatalf("only %d functions", len(fns))
+		}
+		used := map[string]string{}
+		for id, fn := range fns {
+			lg, _ := get(props(fn), "LoggingConfig", "LogGroup", "Ref").(string)
+			if lg == "" {
+				t.Errorf("%s has no log group of the stack: %s", id, asJSON(get(props(fn), "LoggingConfig")))
+				continue
+			}
+			if other, ok := used[lg]; ok {
+				t.Errorf("%s and %s share log group %s", id, other, lg)
+			}
+			used[lg] = id
+			r := s.resource(t, lg)
+			if r["Type"] != "AWS::Logs::LogGroup" || props(r)["RetentionInDays"] != want {
+				t.Errorf("%s logs to %s with retention %v, want %v", id, lg, props(r)["RetentionInDays"], want)
+			}
+			policy := map[bool]string{true: "Retain", false: "Delete"}[s.stage.Protect]
+			if r["DeletionPolicy"] != policy {
+				t.Errorf("%s's log group deletion policy %v, want %s", id, r["DeletionPolicy"], policy)
+			}
+		}
+	})
+}
+
 func TestLambdaEnvironment(t *testing.T) {
 	allStages(t, func(t *testing.T, s *synthesized) {
 		fns := ourFunctions(t, s)

@@ -105,10 +105,11 @@ func TestStagesDiffer(t *testing.T) {
 		return n
 	}
 	// prod keeps both tables, the clips and logs buckets, the secret, the
-	// ingest dead-letter queue and every log group (the web bucket is
-	// rebuilt from web/dist); dev and qa keep nothing.
-	if retained(dev) != 0 || retained(qa) != 0 || retained(prod) != 6+8 {
-		t.Errorf("retained resources dev=%d qa=%d prod=%d, want 0/0/14", retained(dev), retained(qa), retained(prod))
+	// ingest dead-letter queue and every log group (our 7 Lambdas', the
+	// API's access log, and CDK's 3 helper Lambdas'); the web bucket is
+	// rebuilt from web/dist. dev and qa keep nothing.
+	if retained(dev) != 0 || retained(qa) != 0 || retained(prod) != 6+8+3 {
+		t.Errorf("retained resources dev=%d qa=%d prod=%d, want 0/0/17", retained(dev), retained(qa), retained(prod))
 	}
 	autoDelete := func(s *synthesized) int { return len(s.resources("Custom::S3AutoDeleteObjects")) }
 	if autoDelete(prod) != 1 || autoDelete(dev) != 3 {

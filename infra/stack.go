@@ -103,6 +103,7 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 	data.connectClips(fns.byName[routes.FunctionIngest], web.origin)
 	web.deploy(stack, st, api)
 	mon := newMonitoring(stack, st, api, fns, data)
+	logHelperFunctions(stack, st)
 	suppressFindings(stack, data, api, fns, mon)
 
 	outputs := []struct{ key, value, what string }{

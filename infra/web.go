@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/jsii-runtime-go"
@@ -108,6 +109,12 @@ func (w *webHosting) deploy(stack awscdk.Stack, st Stage, api *restAPI) {
 		DistributionPaths: jsii.Strings("/*"),
 		Prune:             jsii.Bool(true),
 		MemoryLimit:       jsii.Number(256),
+		// Without it, the provider Lambda logs to a group it creates
+		// itself, kept forever and left behind by the stack.
+		LogGroup: awslogs.NewLogGroup(stack, jsii.String("WebDeploymentLogs"), &awslogs.LogGroupProps{
+			Retention:     st.LogRetention,
+			RemovalPolicy: removalPolicy(st),
+		}),
 	})
 }
 
