@@ -55,7 +55,7 @@ var seq atomic.Int64
 // env is one test's camvault: its own table and bucket, a real DynamoDB
 // API (dynalite) and a real S3 API (gofakes3).
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	app   *app.App
 	h     map[string]app.Handler
 	ddb   *dynamodb.Client
@@ -64,7 +64,7 @@ type env struct {
 	table string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	creds := credentials.NewStaticCredentialsProvider("AKIDTEST", "secret-test", "")
@@ -239,7 +239,7 @@ var doc = func() *openapi3.T {
 
 // validate checks a handler's response against the operation openapi.yaml
 // documents for the request's route.
-func validate(t *testing.T, req events.APIGatewayProxyRequest, resp events.APIGatewayProxyResponse) {
+func validate(t testing.TB, req events.APIGatewayProxyRequest, resp events.APIGatewayProxyResponse) {
 	t.Helper()
 	item := doc.Paths.Find(req.Resource)
 	if item == nil || item.GetOperation(req.HTTPMethod) == nil {
