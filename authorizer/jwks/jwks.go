@@ -199,7 +199,10 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 	}
 	pub, ok := s.byID[kid]
 	if !ok {
-		if err := k.refreshForUnknownKey(ctx); err != nil {
+		// Refused by the rate limit, look again all the same: a fetch that
+		// finished after s was loaded may have brought the key (and is why
+		// the rate limit refused).
+		if err := k.refreshForUnknownKey(ctx); err != nil && !errors.Is(err, errRateLimited) {
 			return nil, err
 		}
 		if pub, ok = k.keys.Load().byID[kid]; !ok {
@@ -215,15 +218,19 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 	return payload(p64)
 }
 
+// errRateLimited is refreshForUnknownKey's refusal to fetch again so soon.
+var errRateLimited = errors.New("key set fetched too recently")
+
 // refreshForUnknownKey joins a running fetch, or starts one if the rate
-// limit allows, and waits for it; otherwise it refuses at once.
+// limit allows, and waits for it; otherwise it refuses at once with
+// errRateLimited.
 func (k *KeySet) refreshForUnknownKey(ctx context.Context) error {
 	k.mu.Lock()
 	f := k.inflight
 	if f == nil {
 		if !k.lastAttempt.IsZero() && k.now().Sub(k.lastAttempt) < k.minRefresh {
 			k.mu.Unlock()
-			return ErrUnknownKey
+			return errRateLimited
 		}
 		f = k.startLocked()
 	}
