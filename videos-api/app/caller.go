@@ -35,8 +35,8 @@ func callerFrom(req events.APIGatewayProxyRequest) (Caller, error) {
 		return strings.TrimSpace(s)
 	}
 	c := Caller{Email: get("email"), Sub: get("sub"), Name: get("name"), Picture: get("picture"), Role: routes.Role(get("role"))}
-	if c.Email == "" || !strings.Contains(c.Email, "@") {
-		return Caller{}, fmt.Errorf("authorizer context without email")
+	if local, domain, ok := strings.Cut(c.Email, "@"); !ok || local == "" || domain == "" {
+		return Caller{}, fmt.Errorf("authorizer context without a usable email")
 	}
 	if c.Role != routes.Viewer && c.Role != routes.Admin {
 		return Caller{}, fmt.Errorf("authorizer context role %q", c.Role)
