@@ -65,9 +65,6 @@ type KeySet struct {
 	fetchTimeout time.Duration
 
 	keys atomic.Pointer[snapshot]
-	// headers maps encoded protected headers of verified tokens to their
-	// key id (copy on write, at most maxKnownHeaders entries).
-	headers atomic.Pointer[map[string]string]
 
 	mu          sync.Mutex
 	lastAttempt time.Time // start of the last fetch, zero before the first
@@ -165,10 +162,11 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	kid, cached, err := k.kidOf(h64)
+	h, err := parseHeader(h64)
 	if err != nil {
 		return nil, err
 	}
+	kid := h.Kid
 	// The signature is decoded onto the stack: a valid one is the size of
 	// the key, at most maxSigBytes; a longer one cannot verify.
 	var buf [maxSigBytes]byte
@@ -211,9 +209,6 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 	}
 	if err := verify(pub, signingInput, sig); err != nil {
 		return nil, err
-	}
-	if !cached {
-		k.rememberHeader(h64, kid)
 	}
 	return payload(p64)
 }
@@ -451,50 +446,6 @@ func parseHeader(h64 string) (Header, error) {
 		return h, fmt.Errorf("%w: crit header", ErrMalformed)
 	}
 	return h, nil
-}
-
-// maxKnownHeaders bounds the cache of protected headers already parsed.
-const maxKnownHeaders = 16
-
-// kidOf returns the key id of an encoded protected header: from the cache of
-// headers seen on tokens that verified (a signer uses one header per key, so
-// almost every token hits it), else by parsing it. The cache only saves the
-// base64 and JSON decoding of the same bytes: a hit is exactly what
-// parseHeader returned for them, and the signature is still verified.
-func (k *KeySet) kidOf(h64 string) (kid string, cached bool, err error) {
-	if m := k.headers.Load(); m != nil {
-		if kid, ok := (*m)[h64]; ok {
-			return kid, true, nil
-		}
-	}
-	h, err := parseHeader(h64)
-	return h.Kid, false, err
-}
-
-// rememberHeader caches the key id of a header whose token verified, while
-// the cache has room. Only verified tokens are remembered, so junk tokens
-// cannot fill it.
-func (k *KeySet) rememberHeader(h64, kid string) {
-	for {
-		old := k.headers.Load()
-		var n map[string]string
-		if old != nil {
-			if _, ok := (*old)[h64]; ok || len(*old) >= maxKnownHeaders {
-				return
-			}
-			n = make(map[string]string, len(*old)+1)
-			for h, id := range *old {
-				n[h] = id
-			}
-		} else {
-			n = make(map[string]string, 1)
-		}
-		// A copy of our own, not a slice of the caller's token.
-		n[strings.Clone(h64)] = kid
-		if k.headers.CompareAndSwap(old, &n) {
-			return
-		}
-	}
 }
 
 // verify checks an RS256 signature over signingInput.
