@@ -89,12 +89,14 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 
 	// Least privilege, per function. Signing a URL needs the signer to be
 	// allowed the signed request, hence s3:GetObject for the readers.
+	// Only the paged lists (videos) sign cursors; only the functions that
+	// hand out URLs (videos for thumbnails, video) sign S3 GETs.
 	getClips := clipsStatement(data, "s3:GetObject")
-	for _, name := range []string{routes.FunctionMe, routes.FunctionCameras, routes.FunctionVideos, routes.FunctionVideo, routes.FunctionDeleteVideo} {
-		data.cursorSecret.GrantRead(f.byName[name], nil)
-	}
+	data.cursorSecret.GrantRead(f.byName[routes.FunctionVideos], nil)
 	for _, name := range []string{routes.FunctionCameras, routes.FunctionVideos, routes.FunctionVideo} {
 		data.videos.GrantReadData(f.byName[name])
+	}
+	for _, name := range []string{routes.FunctionVideos, routes.FunctionVideo} {
 		f.byName[name].AddToRolePolicy(getClips)
 	}
 	del := f.byName[routes.FunctionDeleteVideo]

@@ -243,11 +243,11 @@ func TestLeastPrivilege(t *testing.T) {
 		sqs []string
 	}
 	wants := map[string]want{
-		routes.FunctionMe:          {secret: true},
-		routes.FunctionCameras:     {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
+		routes.FunctionMe:          {},
+		routes.FunctionCameras:     {videosRead: true},
 		routes.FunctionVideos:      {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
-		routes.FunctionVideo:       {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
-		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, secret: true, s3: []string{"s3:DeleteObject"}},
+		routes.FunctionVideo:       {videosRead: true, s3: []string{"s3:GetObject"}},
+		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject"}},
 		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}, sqs: []string{"sqs:SendMessage"}},
 		AuthorizerFunction:         {allowlistRead: true},
 	}

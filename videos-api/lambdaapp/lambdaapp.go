@@ -19,8 +19,9 @@ import (
 )
 
 // Load reads the environment and returns the App. withCursorKey says
-// whether the function serves lists and so needs the cursor key (ingest
-// does not, and is not granted the secret).
+// whether the function serves paged lists and so needs the cursor key:
+// only "videos" does, and only it is granted the secret, so the others
+// skip that Secrets Manager call at cold start.
 func Load(ctx context.Context, withCursorKey bool) (*app.App, error) {
 	cfg, err := app.ConfigFromEnv(os.LookupEnv)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	a, err := lambdaapp.Load(context.Background(), true)
+	a, err := lambdaapp.Load(context.Background(), false)
 	if err != nil {
 		log.Fatalf("me: %v", err)
 	}
