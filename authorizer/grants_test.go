@@ -3,8 +3,14 @@ package authorizer_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/camvault/camvault/authorizer/grants"
 	"github.com/camvault/camvault/authorizer/grantstest"
 	"github.com/camvault/camvault/dynalite/dynalitetest"
 )
@@ -88,14 +94,77 @@ func TestGrantsFromDynamoDB(t *testing.T) {
 		cfg.DynamoDB = client
 		f := newFixture(t, cfg, keyA)
 		for _, tt := range []struct{ email, hd, want string }{
-			{"viewer@example.com", "example.com", "allow"},                // static rules allow
-			{"boss@example.com", "example.com", "allow"},                  // admin list needs no table
-			{"friend@gmail.com", "", "allow"},                             // allowed email
-			{"x@other.com", "other.com", "error: authorizer unavailable"}, // no guess: a 500, never cached
+			{"boss@example.com", "example.com", "allow"},                           // admin list needs no table
+			{"viewer@example.com", "example.com", "error: authorizer unavailable"}, // a grant might restrict them
+			{"friend@gmail.com", "", "error: authorizer unavailable"},              // likewise
+			{"x@other.com", "other.com", "error: authorizer unavailable"},          // no guess: a 500, never cached
 		} {
 			if got := outcome(f.handle(t, keyA.Sign(t, claims(tt.email, tt.hd)))); got != tt.want {
 				t.Errorf("%s: %s, want %s", tt.email, got, tt.want)
 			}
 		}
 	})
+}
+
+// TestGrantsOutageFailsClosed is issue 13's case: a restricted viewer and a
+// blocked person behave; then the allowlist table becomes unreadable (deleted
+// in dynalite, as an outage, a throttle or a broken IAM grant would make it)
+// and, once the grant cache has expired, neither of them nor anyone else the
+// domain rule admits is let in on a guess: only the admin list answers, and
+// the cause is logged at ERROR.
+func TestGrantsOutageFailsClosed(t *testing.T) {
+	keyA, _, _, _ := testKeys(t)
+	ctx := context.Background()
+	client := grantstest.Client(dynalitetest.Start(t))
+	const table = "camvault-allowlist"
+	if err := grantstest.CreateTable(ctx, client, table); err != nil {
+		t.Fatal(err)
+	}
+	if err := grantstest.Put(ctx, client, table, "restricted@example.com", "viewer", []string{"driveway"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := grantstest.Put(ctx, client, table, "blocked@example.com", "blocked", nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg := baseConfig()
+	cfg.AllowlistTable = table
+	cfg.DynamoDB = client
+	f := newFixture(t, cfg, keyA)
+	check := func(email, want, cameras string) {
+		t.Helper()
+		resp, err := f.handle(t, "Bearer "+keyA.Sign(t, claims(email, "example.com")))
+		if got := outcome(resp, err); got != want {
+			t.Fatalf("%s: %s, want %s", email, got, want)
+		}
+		if want == "allow" && resp.Context["cameras"] != cameras {
+			t.Fatalf("%s: cameras %v, want %s", email, resp.Context["cameras"], cameras)
+		}
+	}
+	check("restricted@example.com", "allow", "driveway")
+	check("blocked@example.com", "deny", "")
+	check("viewer@example.com", "allow", "*")
+	check("boss@example.com", "allow", "*")
+
+	if _, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}); err != nil {
+		t.Fatal(err)
+	}
+	// Within the cache TTL the cached grants still answer.
+	check("restricted@example.com", "allow", "driveway")
+	check("blocked@example.com", "deny", "")
+	f.clock.Advance(grants.DefaultTTL + time.Second)
+	before := strings.Count(f.logs.String(), `"level":"ERROR"`)
+	check("restricted@example.com", "error: authorizer unavailable", "")
+	check("blocked@example.com", "error: authorizer unavailable", "")
+	check("viewer@example.com", "error: authorizer unavailable", "")
+	check("boss@example.com", "allow", "*") // the admin list needs no table
+	logs := f.logs.String()
+	if n := strings.Count(logs, `"level":"ERROR"`) - before; n != 3 {
+		t.Errorf("%d ERROR lines after the outage, want 3 (one per refused decision):\n%s", n, logs)
+	}
+	if !strings.Contains(logs, `"decision":"error"`) || !strings.Contains(logs, "grants unavailable") {
+		t.Errorf("no ERROR decision naming the cause:\n%s", logs)
+	}
+	if strings.Contains(logs, "(grants unavailable)\"") {
+		t.Errorf("a static rule still answered during the outage:\n%s", logs)
+	}
 }

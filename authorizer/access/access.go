@@ -13,9 +13,10 @@
 //
 // The domain is always the hd claim, never the part of the address after @.
 // A grant with a role other than viewer or admin denies (fail closed). When
-// the grant source fails, Decide answers from the static rules if they allow
-// the person (4 and 5) and otherwise returns the error: it never denies, or
-// allows, on a guess.
+// the grant source fails, only rule 1 (which no grant can override) still
+// answers; for everyone else Decide returns an error wrapping
+// ErrGrantsUnavailable, because a grant might restrict or block someone the
+// static rules 4 and 5 would admit: it never denies, or allows, on a guess.
 package access
 
 import (
@@ -96,6 +97,11 @@ type Rules struct {
 	log     *slog.Logger
 }
 
+// ErrGrantsUnavailable is wrapped by Decide's error when the grant source
+// failed and no rule that grants cannot override decided: the caller must
+// fail closed (an internal error, nothing cached).
+var ErrGrantsUnavailable = errors.New("grants unavailable")
+
 // ErrNoRule is returned by NewRules when no rule could ever allow anyone.
 var ErrNoRule = errors.New("no allow rule: set ALLOWED_DOMAINS, ALLOWED_EMAILS, ADMIN_EMAILS or ALLOWLIST_TABLE")
 
@@ -145,11 +151,10 @@ func (r *Rules) Decide(ctx context.Context, p Person) (Decision, error) {
 	if r.grants != nil {
 		d, decided, err := r.decideByGrant(ctx, email, domain)
 		if err != nil {
-			if s, ok := r.static(email, domain); ok {
-				s.Reason += " (grants unavailable)"
-				return s, nil
-			}
-			return Decision{}, err
+			// A grant may restrict (viewer of a few cameras) or block (any
+			// other role) a person the static rules admit to everything, so
+			// without the grants no static rule but the admin list may answer.
+			return Decision{}, fmt.Errorf("%w: %w", ErrGrantsUnavailable, err)
 		}
 		if decided {
 			return d, nil

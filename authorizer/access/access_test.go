@@ -39,15 +39,15 @@ func TestDecide(t *testing.T) {
 		role    access.Role
 		cameras string
 	}{
-		{"admin", access.Person{"boss@example.com", "example.com"}, true, access.Admin, "*"},
-		{"admin needs the address, not the domain", access.Person{"boss@other.com", "example.com"}, true, access.Viewer, "*"},
-		{"email grant", access.Person{"ann@example.com", "example.com"}, true, access.Viewer, "a,b"},
-		{"domain grant", access.Person{"x@partner.com", "partner.com"}, true, access.Admin, "*"},
-		{"invalid role denies", access.Person{"eve@example.com", "example.com"}, false, "", ""},
-		{"allowed email", access.Person{"friend@gmail.com", ""}, true, access.Viewer, "*"},
-		{"allowed domain", access.Person{"x@example.com", "example.com"}, true, access.Viewer, "*"},
-		{"address domain is not hd", access.Person{"x@example.com", ""}, false, "", ""},
-		{"stranger", access.Person{"x@other.com", "other.com"}, false, "", ""},
+		{"admin", access.Person{Email: "boss@example.com", Domain: "example.com"}, true, access.Admin, "*"},
+		{"admin needs the address, not the domain", access.Person{Email: "boss@other.com", Domain: "example.com"}, true, access.Viewer, "*"},
+		{"email grant", access.Person{Email: "ann@example.com", Domain: "example.com"}, true, access.Viewer, "a,b"},
+		{"domain grant", access.Person{Email: "x@partner.com", Domain: "partner.com"}, true, access.Admin, "*"},
+		{"invalid role denies", access.Person{Email: "eve@example.com", Domain: "example.com"}, false, "", ""},
+		{"allowed email", access.Person{Email: "friend@gmail.com"}, true, access.Viewer, "*"},
+		{"allowed domain", access.Person{Email: "x@example.com", Domain: "example.com"}, true, access.Viewer, "*"},
+		{"address domain is not hd", access.Person{Email: "x@example.com"}, false, "", ""},
+		{"stranger", access.Person{Email: "x@other.com", Domain: "other.com"}, false, "", ""},
 		{"empty", access.Person{}, false, "", ""},
 	}
 	for _, tt := range tests {
@@ -68,18 +68,25 @@ func TestDecide(t *testing.T) {
 
 func TestDecideWhenGrantsFail(t *testing.T) {
 	boom := errors.New("table down")
-	rules, err := access.NewRules([]string{"example.com"}, nil, []string{"boss@example.com"}, mapGrants{err: boom}, nil)
+	rules, err := access.NewRules([]string{"example.com"}, []string{"friend@gmail.com"}, []string{"boss@example.com"}, mapGrants{err: boom}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, err := rules.Decide(context.Background(), access.Person{"x@example.com", "example.com"}); err != nil || !d.Allowed {
-		t.Errorf("static allow: %+v, %v", d, err)
-	}
-	if d, err := rules.Decide(context.Background(), access.Person{"boss@example.com", "example.com"}); err != nil || d.Access.Role != access.Admin {
+	// Only the admin list, which no grant can override, still answers.
+	if d, err := rules.Decide(context.Background(), access.Person{Email: "boss@example.com", Domain: "example.com"}); err != nil || d.Access.Role != access.Admin {
 		t.Errorf("admin: %+v, %v", d, err)
 	}
-	if _, err := rules.Decide(context.Background(), access.Person{"x@other.com", "other.com"}); !errors.Is(err, boom) {
-		t.Errorf("no static allow: err %v, want the grants error", err)
+	// A grant might restrict or block anyone else, even someone the static
+	// rules admit: no guess, an error.
+	for _, p := range []access.Person{
+		{Email: "x@example.com", Domain: "example.com"}, // allowed domain
+		{Email: "friend@gmail.com"},                     // allowed email
+		{Email: "x@other.com", Domain: "other.com"},     // nothing static
+	} {
+		d, err := rules.Decide(context.Background(), p)
+		if !errors.Is(err, boom) || !errors.Is(err, access.ErrGrantsUnavailable) || d.Allowed {
+			t.Errorf("%s: %+v, err %v, want an ErrGrantsUnavailable wrapping the grants error", p.Email, d, err)
+		}
 	}
 }
 
