@@ -42,7 +42,7 @@ func TestGoldenEvents(t *testing.T) {
 	e := newEnv(t)
 	var s3ev events.S3Event
 	readJSON(t, "testdata/events/s3-put-clips.json", &s3ev)
-	if got := s3ev.Records[1].S3.Object.URLDecodedKey; got != "clips/front-door/2026/11/24/2026-11-24T23:59:59Z_01M880110R60R30C1G60R30C1J.mp4" {
+	if got := s3ev.Records[1].S3.Object.URLDecodedKey; got != "clips/front-door/2026/11/24/20261124T235959.000Z_01M880110R60R30C1G60R30C1J.mp4" {
 		t.Fatalf("fixture key decodes to %q", got)
 	}
 	for _, r := range s3ev.Records[:2] {

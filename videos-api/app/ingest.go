@@ -64,26 +64,38 @@ func (a *App) ingestRecord(ctx context.Context, rec events.S3EventRecord) error 
 		log.Warn("skipped: key is not URL-encoded", "rawKey", rec.S3.Object.Key)
 		return nil
 	}
+	refusals := log
 	log = log.With("key", key)
 	k, err := clip.ParseObjectKey(key)
 	if err != nil {
-		log.Warn("skipped: not a clip key", "error", err)
+		refuse(refusals, key, reasonMalformedKey, "error", err)
+		return nil
+	}
+	uploaded := rec.EventTime
+	if uploaded.IsZero() {
+		uploaded = a.now()
+	}
+	if reason := a.admissible(k, uploaded); reason != "" {
+		refuse(refusals, key, reason, "capturedAt", k.CapturedAt)
 		return nil
 	}
 	log = log.With("camera", k.CameraID, "video", k.VideoID)
 	if k.Kind == clip.KindThumbnail {
-		return a.linkThumbnail(ctx, log, k)
+		return a.linkThumbnail(ctx, log, refusals, k)
 	}
-	return a.ingestClip(ctx, log, k, rec.EventTime)
+	return a.ingestClip(ctx, log, refusals, k, uploaded)
 }
 
 // linkThumbnail links a thumbnail to its clip's record. A thumbnail that
 // arrives before its clip is linked when the clip is ingested.
-func (a *App) linkThumbnail(ctx context.Context, log *slog.Logger, k clip.ObjectKey) error {
+func (a *App) linkThumbnail(ctx context.Context, log, refusals *slog.Logger, k clip.ObjectKey) error {
 	err := a.store.SetThumbnail(ctx, k.CameraID, k.VideoID, k.ThumbnailKey)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		log.Info("thumbnail before its clip: linked when the clip arrives")
+		return nil
+	case errors.Is(err, store.ErrThumbnailLinked):
+		refuse(refusals, k.ThumbnailKey, reasonThumbnailLinked)
 		return nil
 	case err != nil:
 		return fmt.Errorf("app: ingest %s: %w", k.ThumbnailKey, err)
@@ -92,7 +104,7 @@ func (a *App) linkThumbnail(ctx context.Context, log *slog.Logger, k clip.Object
 	return nil
 }
 
-func (a *App) ingestClip(ctx context.Context, log *slog.Logger, k clip.ObjectKey, eventTime time.Time) error {
+func (a *App) ingestClip(ctx context.Context, log, refusals *slog.Logger, k clip.ObjectKey, uploaded time.Time) error {
 	obj, err := a.bucket.Head(ctx, k.ClipKey)
 	if errors.Is(err, media.ErrNotFound) {
 		log.Info("skipped: clip deleted since the event")
@@ -122,14 +134,7 @@ func (a *App) ingestClip(ctx context.Context, log *slog.Logger, k clip.ObjectKey
 			log.Warn("captured-at metadata disagrees with the key; the key wins")
 		}
 	}
-	// The bucket's lifecycle rule counts from upload; the record must not
-	// outlive the object, so it expires counting from the earlier of
-	// capture and upload.
-	start := v.CapturedAt
-	if !eventTime.IsZero() && eventTime.Before(start) {
-		start = eventTime
-	}
-	v.ExpiresAt = start.AddDate(0, 0, a.cfg.RetentionDays).UTC()
+	v.ExpiresAt = a.expiresAt(uploaded)
 
 	// A clip deleted since its upload keeps a tombstone as long as its
 	// objects may outlive the delete (an S3 step that failed): a late or
@@ -165,7 +170,11 @@ func (a *App) ingestClip(ctx context.Context, log *slog.Logger, k clip.ObjectKey
 	// that ran before the record was written found nothing to link, but
 	// its object is visible now.
 	if _, err := a.bucket.Head(ctx, k.ThumbnailKey); err == nil {
-		if err := a.store.SetThumbnail(ctx, k.CameraID, k.VideoID, k.ThumbnailKey); err != nil && !errors.Is(err, store.ErrNotFound) {
+		err := a.store.SetThumbnail(ctx, k.CameraID, k.VideoID, k.ThumbnailKey)
+		switch {
+		case errors.Is(err, store.ErrThumbnailLinked):
+			refuse(refusals, k.ThumbnailKey, reasonThumbnailLinked)
+		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
 		}
 	} else if !errors.Is(err, media.ErrNotFound) {

@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"reflect"
@@ -58,7 +60,7 @@ func TestIngestIsIdempotent(t *testing.T) {
 	delete(v, "thumbnailUrl")
 	want := map[string]any{
 		"id": id, "cameraId": "porch", "capturedAt": "2026-11-25T10:00:00.25Z", "durationSeconds": 9.0,
-		"size": 3.0, "contentType": "video/mp4", "hasThumbnail": true, "expiresAt": "2026-12-25T10:00:00Z",
+		"size": 3.0, "contentType": "video/mp4", "hasThumbnail": true, "expiresAt": "2026-12-25T15:00:00Z",
 	}
 	if !reflect.DeepEqual(v, want) {
 		t.Fatalf("clip = %v\nwant   %v", v, want)
@@ -139,21 +141,125 @@ func TestIngestSkipsWhatIsNotAClip(t *testing.T) {
 	}
 }
 
-func TestIngestReadsRFC3339KeysAndRestampsIDs(t *testing.T) {
-	e := newEnv(t)
-	// A device whose ULID time disagrees with its capture time, and a key
-	// with colons (URL-encoded as %3A in the event).
-	devID := clipID("2026-11-20T00:00:00Z", 3)
-	key := "clips/porch/2026/11/25/2026-11-25T10:00:00Z_" + devID + ".mp4"
-	e.put(key, "video/mp4", []byte("mp4"), nil)
-	e.ingest(key)
-	want := clip.WithTime(devID, time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
-	status, body := e.call(viewer, "GET", "/cameras/porch/videos/"+want)
-	if status != 200 || body["capturedAt"] != "2026-11-25T10:00:00Z" {
-		t.Fatalf("= %d %v", status, body)
+// refusalLog is a logger that keeps what it writes, as JSON lines.
+type refusalLog struct{ bytes.Buffer }
+
+func (l *refusalLog) refusals(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(l.String()), "\n") {
+		if line == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m["msg"] == "upload refused" {
+			out = append(out, m)
+		}
 	}
-	if u := body["playUrl"].(string); !strings.Contains(u, "/2026-11-25T10%3A00%3A00Z_"+devID+".mp4") {
-		t.Fatalf("play URL does not name the uploaded object: %s", u)
+	return out
+}
+
+func logTo(e *env) *refusalLog {
+	var l refusalLog
+	cfg, err := app.ConfigFromEnv(mapEnv(map[string]string{
+		"TABLE_NAME": e.table, "BUCKET_NAME": bucket, "WEB_ORIGIN": webOrigin, "CURSOR_SECRET": secret,
+	}))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cfg.Now = func() time.Time { return now }
+	cfg.Logger = slog.New(slog.NewJSONHandler(&l, nil))
+	e.app = app.New(cfg, e.ddb, e.s3)
+	e.h = e.app.Handlers()
+	return &l
+}
+
+// TestIngestRefuses: other spellings of a clip's key, capture times a
+// broken clock makes, and a second thumbnail are not recorded; each is
+// logged at WARN as "upload refused" with its key and reason, and its
+// object is left in place.
+func TestIngestRefuses(t *testing.T) {
+	devID := clipID("2026-11-25T10:00:00.684Z", 3)
+	tests := []struct {
+		name, key, reason string
+	}{
+		{"RFC 3339 spelling", "clips/porch/2026/11/25/2026-11-25T10:00:00.684Z_" + devID + ".mp4", "non-canonical key"},
+		{"RFC 3339 thumbnail", "clips/porch/2026/11/25/2026-11-25T10:00:00.684Z_" + devID + ".jpg", "non-canonical key"},
+		{"no milliseconds", "clips/porch/2026/11/25/20261125T100000Z_" + clipID("2026-11-25T10:00:00Z", 3) + ".mp4", "non-canonical key"},
+		{"id from another time", "clips/porch/2026/11/25/20261125T100000.000Z_" + clipID("2026-11-20T00:00:00Z", 3) + ".mp4", "non-canonical key"},
+		{"year 9999", canonicalKey("porch", "9999-12-30T00:00:00Z", ".mp4"), "capture time after upload"},
+		{"25 h ahead", canonicalKey("porch", "2026-11-26T16:00:00Z", ".mp4"), "capture time after upload"},
+		{"1970 (no real-time clock)", canonicalKey("porch", "1970-01-01T00:00:05Z", ".mp4"), "capture time before retention window"},
+		{"31 days old", canonicalKey("porch", "2026-10-25T14:59:59Z", ".mp4"), "capture time before retention window"},
+		{"1960 thumbnail", canonicalKey("porch", "1960-01-01T00:00:00Z", ".jpg"), "capture time before retention window"},
+		{"not a clip key", "clips/porch/2026/11/25/20261125T100000Z.mp4", "malformed key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			l := logTo(e)
+			e.put(tt.key, "video/mp4", []byte("x"), nil)
+			e.ingest(tt.key)
+			got := l.refusals(t)
+			if len(got) != 1 || got[0]["key"] != tt.key || got[0]["reason"] != tt.reason || got[0]["level"] != "WARN" {
+				t.Fatalf("refusals = %v, want one WARN for %s: %s", got, tt.key, tt.reason)
+			}
+			if _, body := e.call(viewer, "GET", "/cameras"); len(itemIDs(body)) != 0 {
+				t.Fatalf("cameras after a refused upload = %v", itemIDs(body))
+			}
+			if _, err := e.s3.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(tt.key)}); err != nil {
+				t.Fatalf("refused object not left in place: %v", err)
+			}
+		})
+	}
+}
+
+// canonicalKey is the key a camera writes for a clip captured at ts.
+func canonicalKey(camera, ts, ext string) string {
+	clipKey, thumbKey, err := clip.ObjectKeys(camera, clipID(ts, 9))
+	if err != nil {
+		panic(err)
+	}
+	if ext == ".jpg" {
+		return thumbKey
+	}
+	return clipKey
+}
+
+// TestIngestWindowEdges: the newest and oldest capture times ingest takes,
+// and expiry counted from the upload, not the capture.
+func TestIngestWindowEdges(t *testing.T) {
+	e := newEnv(t)
+	ahead := e.upload("porch", "2026-11-26T15:00:00Z", 1, false)  // exactly 24 h ahead
+	oldest := e.upload("porch", "2026-10-26T15:00:00Z", 2, false) // exactly 30 days back
+	for _, id := range []string{ahead, oldest} {
+		status, body := e.call(viewer, "GET", "/cameras/porch/videos/"+id)
+		if status != 200 || body["expiresAt"] != "2026-12-25T15:00:00Z" {
+			t.Fatalf("%s = %d %v, want a record expiring 30 days after the upload", id, status, body)
+		}
+	}
+}
+
+// TestIngestThumbnailNeverChanges: a clip's linked thumbnail stays linked,
+// whatever else arrives for the same clip.
+func TestIngestThumbnailNeverChanges(t *testing.T) {
+	e := newEnv(t)
+	l := logTo(e)
+	id := e.upload("porch", "2026-11-25T10:00:00.684Z", 1, true)
+	clipKey, thumbKey, _ := clip.ObjectKeys("porch", id)
+	// The RFC 3339 spelling of the same thumbnail, and a redelivery.
+	other := "clips/porch/2026/11/25/2026-11-25T10:00:00.684Z_" + id + ".jpg"
+	e.put(other, "image/jpeg", []byte("other"), nil)
+	e.ingest(other, thumbKey, clipKey)
+	status, body := e.call(viewer, "GET", "/cameras/porch/videos/"+id)
+	if u, _ := body["thumbnailUrl"].(string); status != 200 || !strings.Contains(u, "/20261125T100000.684Z_"+id+".jpg?") {
+		t.Fatalf("= %d thumbnailUrl %q, want the first thumbnail", status, u)
+	}
+	if got := l.refusals(t); len(got) != 1 || got[0]["key"] != other {
+		t.Fatalf("refusals = %v", got)
 	}
 }
 

@@ -52,6 +52,11 @@ type ObjectKey struct {
 	ClipKey string
 	// ThumbnailKey is the key of the .jpg beside it.
 	ThumbnailKey string
+	// Canonical is true when the parsed key is spelled exactly as
+	// ObjectKeys writes it: KeyTimeLayout, and a video id whose time is the
+	// capture time. Only canonical keys are ingested, so one clip has one
+	// spelling.
+	Canonical bool
 }
 
 // ParseObjectKey reads a clip or thumbnail key. The date folders must be the
@@ -106,6 +111,9 @@ func ParseObjectKey(key string) (ObjectKey, error) {
 	base := strings.TrimSuffix(key, ext)
 	k.CameraID, k.VideoID, k.CapturedAt = camera, id, captured
 	k.ClipKey, k.ThumbnailKey = base+".mp4", base+".jpg"
+	if canon, _, err := ObjectKeys(camera, id); err == nil {
+		k.Canonical = strings.TrimSuffix(canon, ".mp4")+ext == key
+	}
 	return k, nil
 }
 

@@ -14,19 +14,23 @@ const id = "01M89KGYH860R30C1G60R30C1H" // 2026-11-25T14:59:58.120Z
 func TestParseObjectKey(t *testing.T) {
 	captured := time.Date(2026, 11, 25, 14, 59, 58, 120e6, time.UTC)
 	tests := []struct {
-		key     string
-		kind    clip.Kind
-		videoID string
-		at      time.Time
+		key       string
+		kind      clip.Kind
+		videoID   string
+		at        time.Time
+		canonical bool
 	}{
-		{"clips/front-door/2026/11/25/20261125T145958.120Z_" + id + ".mp4", clip.KindClip, id, captured},
-		{"clips/front-door/2026/11/25/20261125T145958.120Z_" + id + ".jpg", clip.KindThumbnail, id, captured},
-		{"clips/front-door/2026/11/25/20261125T145958Z_" + id + ".mp4", clip.KindClip, id, captured},
-		{"clips/front-door/2026/11/25/2026-11-25T14:59:58Z_" + id + ".mp4", clip.KindClip, id, captured},
-		{"clips/front-door/2026/11/25/2026-11-25T15:59:58+01:00_" + id + ".mp4", clip.KindClip, id, captured},
+		{"clips/front-door/2026/11/25/20261125T145958.120Z_" + id + ".mp4", clip.KindClip, id, captured, true},
+		{"clips/front-door/2026/11/25/20261125T145958.120Z_" + id + ".jpg", clip.KindThumbnail, id, captured, true},
+		{"clips/front-door/2026/11/25/20261125T145958Z_" + id + ".mp4", clip.KindClip, id, captured, false},
+		{"clips/front-door/2026/11/25/2026-11-25T14:59:58Z_" + id + ".mp4", clip.KindClip, id, captured, false},
+		{"clips/front-door/2026/11/25/2026-11-25T14:59:58.120Z_" + id + ".jpg", clip.KindThumbnail, id, captured, false},
+		{"clips/front-door/2026/11/25/2026-11-25T15:59:58+01:00_" + id + ".mp4", clip.KindClip, id, captured, false},
 		// The key's time wins over a ULID from another time: restamped.
 		{"clips/front-door/2026/11/25/20261125T100000Z_" + id + ".mp4", clip.KindClip,
-			clip.WithTime(id, time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)), time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)},
+			clip.WithTime(id, time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)), time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC), false},
+		{"clips/front-door/2026/11/25/20261125T100000.000Z_" + id + ".mp4", clip.KindClip,
+			clip.WithTime(id, time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)), time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {
@@ -34,7 +38,7 @@ func TestParseObjectKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if k.Kind != tt.kind || k.VideoID != tt.videoID || !k.CapturedAt.Equal(tt.at) || k.CameraID != "front-door" {
+			if k.Kind != tt.kind || k.VideoID != tt.videoID || !k.CapturedAt.Equal(tt.at) || k.CameraID != "front-door" || k.Canonical != tt.canonical {
 				t.Fatalf("= %+v", k)
 			}
 			if vt, _ := clip.VideoTime(k.VideoID); !vt.Equal(k.CapturedAt) {

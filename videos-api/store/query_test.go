@@ -168,6 +168,12 @@ func TestIngestWritesAreIdempotentAndDeleteUncounts(t *testing.T) {
 	if err := s.SetThumbnail(ctx, "porch", newer.ID, "clips/porch/x.jpg"); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.SetThumbnail(ctx, "porch", newer.ID, "clips/porch/x.jpg"); err != nil {
+		t.Fatalf("linking the same thumbnail again = %v, want nil", err)
+	}
+	if err := s.SetThumbnail(ctx, "porch", newer.ID, "clips/porch/y.jpg"); !errors.Is(err, store.ErrThumbnailLinked) {
+		t.Fatalf("linking another thumbnail = %v, want ErrThumbnailLinked", err)
+	}
 	if err := s.SetThumbnail(ctx, "porch", clip.WithTime(newer.ID, time.Unix(1, 0)), "k"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("SetThumbnail on missing clip = %v", err)
 	}

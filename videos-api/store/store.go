@@ -19,6 +19,10 @@ import (
 // ErrNotFound is returned when the camera or clip asked for has no record.
 var ErrNotFound = errors.New("store: not found")
 
+// ErrThumbnailLinked is returned by SetThumbnail when the clip already has
+// another thumbnail: once linked, a thumbnail never changes.
+var ErrThumbnailLinked = errors.New("store: clip already has another thumbnail")
+
 // Item prefixes and attribute names of the single-table layout.
 const (
 	cameraPrefix   = "CAM#"
@@ -506,20 +510,35 @@ func (s *Store) CountVideo(ctx context.Context, v clip.Video, cameraName string)
 }
 
 // SetThumbnail links a thumbnail object to a clip's record. It returns
-// ErrNotFound when the clip has no record (yet).
+// ErrNotFound when the clip has no record (yet), and ErrThumbnailLinked
+// when the record already links another key; linking the same key again
+// succeeds (a redelivery).
 func (s *Store) SetThumbnail(ctx context.Context, cameraID, videoID, key string) error {
 	_, err := s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),
 		Key:                       videoKey(cameraID, videoID),
 		UpdateExpression:          aws.String("SET thumbnailKey = :k"),
-		ConditionExpression:       aws.String("attribute_exists(#pk)"),
+		ConditionExpression:       aws.String("attribute_exists(#pk) AND (attribute_not_exists(thumbnailKey) OR thumbnailKey = :k)"),
 		ExpressionAttributeNames:  map[string]string{"#pk": TableSchema.PartitionKey},
 		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":k": str(key)},
 	})
 	var ccf *ddbtypes.ConditionalCheckFailedException
 	switch {
 	case errors.As(err, &ccf):
-		return ErrNotFound
+		// Which half of the condition failed: no record, or another key.
+		got, err := s.ddb.GetItem(ctx, &dynamodb.GetItemInput{
+			TableName:            aws.String(s.table),
+			Key:                  videoKey(cameraID, videoID),
+			ConsistentRead:       aws.Bool(true),
+			ProjectionExpression: aws.String("thumbnailKey"),
+		})
+		switch {
+		case err != nil:
+			return fmt.Errorf("store: linking thumbnail of %s/%s: %w", cameraID, videoID, err)
+		case got.Item == nil:
+			return ErrNotFound
+		}
+		return ErrThumbnailLinked
 	case err != nil:
 		return fmt.Errorf("store: linking thumbnail of %s/%s: %w", cameraID, videoID, err)
 	}
