@@ -11,8 +11,10 @@ LAMBDAS := authorizer/cmd/authorizer $(wildcard videos-api/cmd/*)
 TOOLS := $(wildcard local/cmd/camvault-local) $(wildcard scripts/token) $(wildcard scripts/upload-clip)
 
 STAGE ?= dev
+# make fuzz: a duration per target (only a reproducer or a panic fails it).
 FUZZTIME ?= 2m
-FUZZTIME_SHORT ?= 5s
+# make test: an execution count per target (no wall-clock deadline, so no flake).
+FUZZ_EXECS ?= 5000x
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # The CDK packages start the jsii runtime while Go initialises them; giving it
@@ -70,8 +72,8 @@ test-go: ## go test every module (in the workspace, then each module alone with 
 	@for m in $(GO_MODULES); do echo "== GOWORK=off go build+vet $$m"; ( cd $$m && GOWORK=off go build ./... && GOWORK=off go vet ./... ); done
 
 .PHONY: test-fuzz-short
-test-fuzz-short: ## run every fuzz target briefly (FUZZTIME_SHORT each)
-	@scripts/fuzz.sh $(FUZZTIME_SHORT)
+test-fuzz-short: ## run every fuzz target for FUZZ_EXECS executions (default 5000x)
+	@scripts/fuzz.sh $(FUZZ_EXECS)
 
 .PHONY: test-web
 test-web: deps ## the web client's type check and unit tests (Vitest)
@@ -85,12 +87,16 @@ test-e2e: deps web-build tools ## the web client in headless Chromium against a 
 test-newman: deps tools ## a Postman run (newman) of the generated collection against a fresh local stack
 	@if [ -x scripts/newman.sh ]; then scripts/newman.sh; fi
 
+.PHONY: screenshots
+screenshots: deps web-build tools ## refresh docs/screenshots/timeline.png (the README's picture) from a browser run
+	cd web && E2E_ONLY='viewer signs in' E2E_TIMELINE_PNG=$(CURDIR)/docs/screenshots/timeline.png npm run test:e2e
+
 .PHONY: soak
 soak: deps tools ## bounded load (20k requests, 32 clients, 3 min deadline) and fault tests on loopback; report in docs/bench/soak.txt
 	soak/soak.sh
 
 .PHONY: fuzz
-fuzz: ## run every fuzz target longer (FUZZTIME each, default 2m)
+fuzz: ## run every fuzz target for FUZZTIME each (default 2m); fails only on a reproducer or a panic
 	@scripts/fuzz.sh $(FUZZTIME)
 
 .PHONY: bench
