@@ -204,6 +204,13 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err := store.CreateTable(ctx, s.ddb, Table); err != nil {
 		return nil, fmt.Errorf("create the clips table in dynalite: %w", err)
 	}
+	// A data dir from before the single timeline partition: move its clips
+	// (the last 60 days: twice the default retention) onto it.
+	if n, err := store.New(s.ddb, Table).MigrateTimeline(ctx, time.Now().AddDate(0, 0, -60), time.Now().AddDate(0, 0, 1)); err != nil {
+		return nil, fmt.Errorf("migrate the clips table's timeline keys: %w", err)
+	} else if n > 0 {
+		s.log.Info("moved clips to the timeline partition", "clips", n)
+	}
 	if err := createAllowlistTable(ctx, s.ddb); err != nil {
 		return nil, err
 	}

@@ -185,11 +185,11 @@ func scopeTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// timelineWindow bounds the days the cross-camera timeline reads. No clip
-// outlives the retention period (TTL), and none is captured more than a day
-// ahead of our clock, so a window from retention plus two days (TTL
-// deletes may lag) before `to` up to `to` (at most a day from now) loses
-// nothing, and caps the Queries of a page whatever the table size.
+// timelineWindow bounds the capture times the cross-camera timeline lists.
+// No clip outlives the retention period (TTL), and none is captured more
+// than a day ahead of our clock, so a window from retention plus two days
+// (TTL deletes may lag) before `to` up to `to` (at most a day from now)
+// loses nothing. (A page is one Query whatever the window.)
 func (a *App) timelineWindow(from, to time.Time) (time.Time, time.Time) {
 	latest := a.now().UTC().Add(24 * time.Hour)
 	if to.IsZero() || to.After(latest) {

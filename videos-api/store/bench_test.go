@@ -111,3 +111,40 @@ func BenchmarkPage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPageDensity is the page-cost table: a mid-list 50-clip page (the
+// first page where there is no second) of the timeline, one camera and a
+// restricted person at 1 clip per 10 days, 1 per day, 100 per day and
+// 10,000 per day, with its DynamoDB requests and read capacity. At 10,000
+// a day only the newest day is seeded: a page never reaches further.
+func BenchmarkPageDensity(b *testing.B) {
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	window := store.Query{From: now.AddDate(0, 0, -32), To: now.Add(24 * time.Hour), Limit: 50}
+	for _, d := range []density{{"1per10days", 0.1, 30}, {"1perday", 1, 30}, {"100perday", 100, 30}, {"10000perday", 10000, 1}} {
+		ddb, table := newTable(b)
+		seedDensity(b, ddb, table, d, now)
+		s := store.New(ddb, table)
+		for _, l := range pageLists(s) {
+			b.Run(fmt.Sprintf("%s/%s", l.name, d.name), func(b *testing.B) {
+				var m store.Meter
+				ctx := store.WithMeter(context.Background(), &m)
+				q := window
+				if first, err := l.list(ctx, window); err != nil {
+					b.Fatal(err)
+				} else if first.More {
+					q.After = store.PositionOf(first.Videos[len(first.Videos)-1])
+				}
+				m.Reset()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if _, err := l.list(ctx, q); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				b.ReportMetric(m.Units()/float64(b.N), "RCU/page")
+				b.ReportMetric(float64(m.Requests())/float64(b.N), "requests/page")
+			})
+		}
+	}
+}

@@ -1,4 +1,4 @@
 package store
 
-// TimelineReadAhead is timelineReadAhead, for the tests' cost bounds.
-const TimelineReadAhead = timelineReadAhead
+// TimelinePK is timelinePK, for the tests of the legacy migration.
+const TimelinePK = timelinePK

@@ -24,7 +24,7 @@ func encodeVideo(v clip.Video) map[string]ddbtypes.AttributeValue {
 	item["contentType"] = str(v.ContentType)
 	item["objectKey"] = str(v.ObjectKey)
 	item[TableSchema.TTLAttribute] = num(v.ExpiresAt.Unix())
-	item[TableSchema.TimelinePartitionKey] = str(dayPrefix + Day(v.CapturedAt))
+	item[TableSchema.TimelinePartitionKey] = str(timelinePK)
 	item[TableSchema.TimelineSortKey] = str(timelineSK(v.ID, v.CameraID))
 	if v.DurationSeconds > 0 {
 		item["durationSeconds"] = &ddbtypes.AttributeValueMemberN{Value: strconv.FormatFloat(v.DurationSeconds, 'f', -1, 64)}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -25,10 +24,14 @@ var ErrThumbnailLinked = errors.New("store: clip already has another thumbnail")
 
 // Item prefixes and attribute names of the single-table layout.
 const (
-	cameraPrefix   = "CAM#"
-	videoPrefix    = "VID#"
-	deletedPrefix  = "DEL#"
-	dayPrefix      = "DAY#"
+	cameraPrefix  = "CAM#"
+	videoPrefix   = "VID#"
+	deletedPrefix = "DEL#"
+	dayPrefix     = "DAY#"
+	// timelinePK is every clip's timeline partition (GSI1PK). Clips written
+	// before it had one partition per UTC day, DAY#{yyyy-mm-dd}:
+	// MigrateTimeline moves them.
+	timelinePK     = dayPrefix + "ALL"
 	metaSK         = "META"
 	camerasGSI1PK  = "CAMERAS"
 	timeLayout     = "2006-01-02T15:04:05.000Z07:00"
@@ -49,7 +52,8 @@ func New(ddb *dynamodb.Client, table string) *Store {
 
 func cameraPK(id string) string { return cameraPrefix + id }
 
-// Day returns the timeline partition of a time: its UTC date.
+// Day returns the UTC date of a time, as the legacy timeline partitions
+// spelled it.
 func Day(t time.Time) string { return t.UTC().Format(dayLayout) }
 
 // timelineSK is a clip's timeline sort key, also its page position: ids sort
@@ -186,103 +190,28 @@ func cut(videos []clip.Video, limit int) Page {
 	return Page{Videos: videos}
 }
 
-// timelineReadAhead bounds the day Queries of one timeline page in flight
-// at once, once the newest day has come back without filling the page.
-const timelineReadAhead = 4
-
-// Timeline returns a page of every camera's clips, newest first, from the
-// timeline index: one Query per UTC day from To back to From, stopping as
-// soon as the page is full. From and To must both be set; the caller bounds
-// the number of days, which bounds a page's cost whatever the table size.
-//
-// The newest day is read alone: on dense data it fills the page and no
-// other day is read. When it comes back short, up to timelineReadAhead days
-// (as many as the density so far says the page needs) are read
-// concurrently, each asking for as many clips as the page still
-// lacked when it started, and the days are taken in order: each
-// contributes the prefix the page still needs, so the page is the one a
-// day-by-day walk reads. Reading ahead costs at most timelineReadAhead-1
-// Queries beyond those the page needs; they are cancelled once it is full.
+// Timeline returns a page of every camera's clips, newest first: one
+// Query on the timeline index's single timeline partition (timelinePK),
+// whose sort key {videoId}#{cameraId} orders every clip by capture time, so
+// a page reads at most Limit+2 items however sparse or dense the clips are.
+// Zero From or To leave that side unbounded.
 func (s *Store) Timeline(ctx context.Context, q Query) (Page, error) {
-	if q.From.IsZero() || q.To.IsZero() {
-		return Page{}, errors.New("store: timeline needs from and to")
-	}
 	lo, hi, ok := q.videoIDRange()
 	if !ok {
 		return Page{}, nil
 	}
 	// "~" sorts after every camera id character: hi's clips of every camera.
-	hiTime, _ := clip.VideoTime(hi)
-	loTime, _ := clip.VideoTime(lo)
-	var days []time.Time
-	for day := dayStart(hiTime); !day.Before(dayStart(loTime)); day = day.AddDate(0, 0, -1) {
-		days = append(days, day)
+	hiSK := hi + "#~"
+	if !q.After.IsZero() {
+		// The clip at After itself is the only one read and dropped.
+		hiSK = min(hiSK, timelineSK(q.After.VideoID, q.After.CameraID))
 	}
-
-	type dayResult struct {
-		videos []clip.Video
-		err    error
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer func() {
-		cancel() // read-ahead the page did not need
-		wg.Wait()
-	}()
-	results := make([]chan dayResult, len(days))
-	launch := func(i, want int) {
-		results[i] = make(chan dayResult, 1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var r dayResult
-			defer func() {
-				// A panic here would escape the handler's recover.
-				if p := recover(); p != nil {
-					r.err = fmt.Errorf("store: timeline day %s: panic: %v", Day(days[i]), p)
-				}
-				results[i] <- r
-			}()
-			r.err = s.collect(ctx, s.timelineDayQuery(days[i], lo, hi+"#~"), q.After, want, &r.videos)
-		}()
-	}
-
-	want := q.Limit + 1
-	var out []clip.Video
-	ahead, launched := 1, 0
-	for i := 0; i < len(days) && len(out) < want; i++ {
-		for ; launched < len(days) && launched < i+ahead; launched++ {
-			launch(launched, want-len(out))
-		}
-		r := <-results[i]
-		if r.err != nil {
-			return Page{}, r.err
-		}
-		out = append(out, r.videos[:min(len(r.videos), want-len(out))]...)
-		ahead = readAhead(want-len(out), len(out), hiTime.Sub(days[i]))
-	}
-	return cut(out, q.Limit), nil
+	return s.page(ctx, s.timelineQuery(lo, hiSK), q)
 }
 
-// readAhead is how many days to have in flight when a page still lacks
-// `missing` clips after the time `span` (from the page's start back to the
-// end of the last day read) gave `got` (the first day may be partial, so
-// density is per time read, not per day): the whole days that density says
-// the page still needs, at least one and at most timelineReadAhead. Empty
-// or sparse days read ahead fully; on dense days, where the next day
-// probably fills the page, it reads one day at a time, so such pages cost
-// what a day-by-day walk costs.
-func readAhead(missing, got int, span time.Duration) int {
-	if got == 0 || span <= 0 {
-		return timelineReadAhead
-	}
-	days := math.Floor(float64(missing) * span.Hours() / (24 * float64(got)))
-	return int(max(1, min(days, timelineReadAhead)))
-}
-
-// timelineDayQuery is the newest-first Query of one UTC day of the
-// timeline index, sort keys from the id lo up to hiSK (inclusive).
-func (s *Store) timelineDayQuery(day time.Time, lo, hiSK string) *dynamodb.QueryInput {
+// timelineQuery is the newest-first Query of the timeline partition, sort
+// keys from the id lo up to hiSK (inclusive).
+func (s *Store) timelineQuery(lo, hiSK string) *dynamodb.QueryInput {
 	return &dynamodb.QueryInput{
 		TableName:              aws.String(s.table),
 		IndexName:              aws.String(TableSchema.TimelineIndex),
@@ -291,17 +220,12 @@ func (s *Store) timelineDayQuery(day time.Time, lo, hiSK string) *dynamodb.Query
 			"#pk": TableSchema.TimelinePartitionKey, "#sk": TableSchema.TimelineSortKey,
 		},
 		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
-			":pk": str(dayPrefix + Day(day)),
+			":pk": str(timelinePK),
 			":lo": str(lo),
 			":hi": str(hiSK),
 		},
 		ScanIndexForward: aws.Bool(false),
 	}
-}
-
-func dayStart(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // maxConcurrentQueries bounds the per-camera Queries of one merged page

@@ -81,9 +81,10 @@ func run(sizes, outFile, dir string, skipWeb bool) error {
 	cold := command{dir: "soak", args: []string{"go", "test", "-run", "^$", "-bench", "^BenchmarkAuthorizerColdStart$", "-benchtime", "1x", "."}}
 	page := command{dir: "soak", env: []string{"CAMVAULT_BENCH_SIZES=" + sizes}, args: []string{"go", "test", "-run", "^$", "-bench", "^BenchmarkPageCost$", "-benchtime", "200x", "-timeout", "20m", "."}}
 	gw := command{dir: "soak", args: []string{"go", "test", "-run", "^$", "-bench", "^BenchmarkGatewayOverhead$", "-benchtime", "1000x", "."}}
+	density := command{dir: "videos-api", args: []string{"go", "test", "-run", "^$", "-bench", "^BenchmarkPageDensity$", "-benchtime", "200x", "-timeout", "20m", "./store"}}
 
 	var results []soak.BenchResult
-	for _, c := range []command{authz, cold, page, gw} {
+	for _, c := range []command{authz, cold, page, density, gw} {
 		t0 := time.Now()
 		o, err := c.run(&raw)
 		if err != nil {
@@ -169,6 +170,21 @@ func run(sizes, outFile, dir string, skipWeb bool) error {
 		return err
 	}
 	fmt.Fprintf(&md, ".\n\n![page cost vs table size](%s)\n\n", filepath.ToSlash(plotFile))
+
+	// Page cost vs density.
+	fmt.Fprintf(&md, "## API page cost vs clip density\n\n`%s`\n\n", density)
+	fmt.Fprintf(&md, "A 50-clip page (page two from a cursor where there is one; else the only page) at four densities, clips over 4 cameras; the restricted person sees 2 of them. At 10,000 a day only the newest day is seeded (a page never reaches further). Requests are DynamoDB calls; `make test` asserts them (`TestPageCostIsFlatAcrossDensities`).\n\n")
+	fmt.Fprintf(&md, "| listing | density | requests/page | RCU/page | ms/page |\n| --- | --- | ---: | ---: | ---: |\n")
+	for _, l := range []string{"timeline", "camera", "restricted"} {
+		for _, d := range []struct{ name, label string }{{"1per10days", "1 per 10 days"}, {"1perday", "1 per day"}, {"100perday", "100 per day"}, {"10000perday", "10,000 per day"}} {
+			r, ok := soak.Find(results, fmt.Sprintf("BenchmarkPageDensity/%s/%s", l, d.name))
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(&md, "| %s | %s | %.0f | %.1f | %.2f |\n", l, d.label, r.Metrics["requests/page"], r.Metrics["RCU/page"], r.Metrics["ns/op"]/1e6)
+		}
+	}
+	md.WriteString("\n")
 
 	// Gateway overhead.
 	fmt.Fprintf(&md, "## Local gateway overhead\n\n`%s`\n\n", gw)
