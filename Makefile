@@ -144,7 +144,7 @@ diff: deps build web-build ## show what deploying STAGE would change (STAGE=dev|
 
 .PHONY: deploy
 deploy: deps build web-build ## deploy STAGE (STAGE=dev|qa|prod) with the CDK CLI
-	cd infra && npx cdk deploy camvault-$(STAGE)
+	cd infra && npx cdk deploy -c deployStage=$(STAGE) camvault-$(STAGE)
 
 .PHONY: clean
 clean: ## remove build outputs (keeps .camvault local data)

@@ -29,8 +29,10 @@ func run() error {
 	// -c buildDir=... and -c webDir=... point at assets built elsewhere.
 	buildDir, _ := lookup("buildDir")
 	webDir, _ := lookup("webDir")
+	// make deploy sets -c deployStage=$(STAGE).
+	deployStage, _ := lookup(DeployStageContext)
 	for _, st := range Stages(lookup, os.Getenv) {
-		props := &CamvaultStackProps{Stage: st, BuildDir: buildDir, WebDir: webDir}
+		props := &CamvaultStackProps{Stage: st, BuildDir: buildDir, WebDir: webDir, Deploying: deployStage == st.Name}
 		if _, err := NewCamvaultStack(app, StackName(st.Name), props); err != nil {
 			return err
 		}

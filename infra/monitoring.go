@@ -97,6 +97,7 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 	dlqVisible := dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period})
 	alarmWhen(awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, "IngestDeadLetterAlarm", "ingest-dead-letters",
 		"ingest failed an S3 event after every retry (or it aged out): a clip is stored but not recorded; replay the dead-letter queue (infra/README.md)", dlqVisible, 0)
+	ops := operationsAlarms(stack, st, api, fns, data, period, alarm)
 	dlqAge := dlq.MetricApproximateAgeOfOldestMessage(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period, Label: jsii.String("oldest (s)")})
 
 	graph := func(title string, left []awscloudwatch.IMetric) awscloudwatch.IWidget {
@@ -127,6 +128,7 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 			Right: &[]awscloudwatch.IMetric{dlqAge},
 			Width: jsii.Number(12),
 		}))
+	dash.AddWidgets(graph("Grant lookup failures, refused uploads, DynamoDB throttles", ops))
 	dash.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
 		Title:  jsii.String("Alarms"),
 		Alarms: alarmsOf(m.alarms),

@@ -26,7 +26,15 @@ func TestAlarmsAndDashboard(t *testing.T) {
 		if auth == nil || auth["MetricName"] != "AuthorizerFailures" || auth["Namespace"] != "camvault/"+s.stage.Name {
 			t.Errorf("authorizer errors alarm %s", asJSON(auth))
 		}
-		filter := props(s.resource(t, s.onlyID(t, "AWS::Logs::MetricFilter")))
+		var filter map[string]any
+		for _, f := range s.resources("AWS::Logs::MetricFilter") {
+			if get(props(f), "MetricTransformations", 0, "MetricName") == "AuthorizerFailures" {
+				filter = props(f)
+			}
+		}
+		if filter == nil {
+			t.Fatal("no AuthorizerFailures metric filter")
+		}
 		if pat := filter["FilterPattern"].(string); !strings.Contains(pat, "AUTHORIZER_FAILURE") || !strings.Contains(pat, "AUTHORIZER_CONFIGURATION_ERROR") {
 			t.Errorf("authorizer failure filter %q", pat)
 		}
@@ -106,10 +114,10 @@ func TestStagesDiffer(t *testing.T) {
 	}
 	// prod keeps both tables, the clips and logs buckets, the secret, the
 	// ingest dead-letter queue and every log group (our 7 Lambdas', the
-	// API's access log, and CDK's 3 helper Lambdas'); the web bucket is
-	// rebuilt from web/dist. dev and qa keep nothing.
-	if retained(dev) != 0 || retained(qa) != 0 || retained(prod) != 6+8+3 {
-		t.Errorf("retained resources dev=%d qa=%d prod=%d, want 0/0/17", retained(dev), retained(qa), retained(prod))
+	// API's access and execution logs, and CDK's 3 helper Lambdas'); the
+	// web bucket is rebuilt from web/dist. dev and qa keep nothing.
+	if retained(dev) != 0 || retained(qa) != 0 || retained(prod) != 6+9+3 {
+		t.Errorf("retained resources dev=%d qa=%d prod=%d, want 0/0/18", retained(dev), retained(qa), retained(prod))
 	}
 	autoDelete := func(s *synthesized) int { return len(s.resources("Custom::S3AutoDeleteObjects")) }
 	if autoDelete(prod) != 1 || autoDelete(dev) != 3 {

@@ -50,6 +50,9 @@ type CamvaultStackProps struct {
 	// WebDir is the built web client (npm run build in web/). Default
 	// ../web/dist.
 	WebDir string
+	// Deploying is true when the CDK CLI deploys this stage (make deploy):
+	// a protected stage whose alarms reach nobody is then refused.
+	Deploying bool
 }
 
 // StackName is the CloudFormation stack name of a stage: camvault-<stage>.
@@ -65,6 +68,9 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 	}
 	st := props.Stage
 	if err := st.Validate(); err != nil {
+		return nil, fmt.Errorf("camvault stack %s: %w", id, err)
+	}
+	if err := checkAlarmsReachSomeone(st, props.Deploying); err != nil {
 		return nil, fmt.Errorf("camvault stack %s: %w", id, err)
 	}
 	buildDir := orDefault(props.BuildDir, filepath.Join("..", "build"))
@@ -97,6 +103,8 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 
 	data := newDataStores(stack, st)
 	api := newRestAPI(stack, st)
+	ownExecutionLogs(stack, st, api)
+	warnIfAlarmsReachNobody(stack, st)
 	web := newWebHosting(stack, st, data, api, webDir)
 	fns := newFunctions(stack, st, buildDir, data, web.origin)
 	api.addRoutes(stack, st, fns, web.origin)
