@@ -146,6 +146,10 @@ diff: deps build web-build ## show what deploying STAGE would change (STAGE=dev|
 deploy: deps build web-build ## deploy STAGE (STAGE=dev|qa|prod) with the CDK CLI
 	cd infra && npx cdk deploy -c deployStage=$(STAGE) camvault-$(STAGE)
 
+.PHONY: camera
+camera: ## provision camera CAMERA for deployed STAGE (its own IAM user, create-only under clips/CAMERA/); prints the Raspberry Pi's env file
+	@scripts/provision-camera.sh $(STAGE) $(CAMERA)
+
 .PHONY: clean
 clean: ## remove build outputs (keeps .camvault local data)
 	rm -rf build infra/cdk.out web/dist

@@ -62,8 +62,8 @@ func suppressFindings(stack awscdk.Stack, data *dataStores, api *restAPI, fns *f
 	}
 
 	suppress(data.cameraUpload, nagRule{"AwsSolutions-IAM5",
-		"A camera uploads new objects under clips/<camera>/<date>/..., keys it chooses at capture time: s3:PutObject (one action, no read, list or delete) on the clips/ prefix of this stage's bucket is the narrowest scope that works for every camera.",
-		[]string{"/^Resource::<ClipsBucket[0-9A-F]+\\.Arn>\\/clips\\/\\*$/"}})
+		"A camera creates new objects under clips/<its id>/<date>/..., keys it chooses at capture time: s3:PutObject (one action, If-None-Match required, no read, list or delete) on its own prefix, named by its IAM user's camvault-camera tag, is the narrowest scope that works.",
+		[]string{"/^Resource::<ClipsBucket[0-9A-F]+\\.Arn>\\/clips\\/<aws:PrincipalTag\\/camvault-camera>\\/\\*$/"}})
 	suppress(stack.Node().TryFindChild(jsii.String("WebDistribution")), nagRule{"AwsSolutions-CFR4",
 		"The web client is served on CloudFront's default *.cloudfront.net certificate (no custom domain), for which CloudFront fixes the viewer security policy; the distribution requests TLSv1.2_2021 and takes effect as soon as a custom domain and certificate are added.", nil})
 

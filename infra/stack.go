@@ -27,8 +27,8 @@ const (
 	OutputVideosTableName    = "VideosTableName"
 	OutputAllowlistTableName = "AllowlistTableName"
 	OutputRestAPIID          = "RestApiId"
-	// OutputCameraUploadPolicyArn is the managed policy to attach to a
-	// camera's IAM user or role.
+	// OutputCameraUploadPolicyArn is the managed policy that
+	// scripts/provision-camera.sh attaches to each camera's IAM user.
 	OutputCameraUploadPolicyArn = "CameraUploadPolicyArn"
 	// OutputAlarmTopicArn is the SNS topic every alarm notifies.
 	OutputAlarmTopicArn = "AlarmTopicArn"
@@ -122,7 +122,7 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 		{OutputAllowlistTableName, *data.allowlist.TableName(), "the authorizer's table of dynamic grants"},
 		{OutputRestAPIID, *api.rest.RestApiId(), "the REST API id (for aws apigateway get-export)"},
 		{OutputAlarmTopicArn, *mon.topic.TopicArn(), "every alarm notifies this topic: subscribe to it for pages"},
-		{OutputCameraUploadPolicyArn, *data.cameraUpload.ManagedPolicyArn(), "attach to a camera's IAM user or role: s3:PutObject on clips/ only"},
+		{OutputCameraUploadPolicyArn, *data.cameraUpload.ManagedPolicyArn(), "attached by scripts/provision-camera.sh to each camera's IAM user (tag camvault-camera): create-only under clips/{id}/"},
 		{OutputIngestDeadLetterQueueURL, *data.ingestFailures.QueueUrl(), "S3 events ingest failed after its retries: replay them (infra/README.md)"},
 		{OutputIngestFunctionName, *fns.byName[routes.FunctionIngest].FunctionName(), "the ingest Lambda, to replay failed events with aws lambda invoke"},
 	}

@@ -25,6 +25,12 @@ const (
 	// ClipsPrefix is where cameras put clips and thumbnails; ingest hears of
 	// every object created under it and the lifecycle rule expires it.
 	ClipsPrefix = "clips/"
+	// CameraTagKey is the IAM tag that names a camera's id on its IAM
+	// user (scripts/provision-camera.sh sets it). The camera upload policy
+	// and the clips bucket's policy read it as
+	// ${aws:PrincipalTag/camvault-camera}: a principal with the tag may only
+	// create objects under clips/{its id}/, never overwrite, read or delete.
+	CameraTagKey = "camvault-camera"
 	// IngestFailureRetentionDays is how long the ingest dead-letter queue
 	// keeps a failed event: SQS's maximum, so a failure noticed after a
 	// long weekend can still be replayed.
@@ -47,9 +53,9 @@ type dataStores struct {
 	// asynchronous invocation failed every attempt (or grew too old) land
 	// here, with the error, to be replayed (see README.md).
 	ingestFailures awssqs.Queue
-	// cameraUpload lets whoever it is attached to (the Raspberry Pi beside
-	// a camera, through an IAM user or role the operator creates) put clips
-	// and thumbnails under clips/, and do nothing else.
+	// cameraUpload lets the IAM user of one camera (tagged
+	// camvault-camera={id}, see CameraTagKey) create clips and thumbnails
+	// under clips/{id}/, with If-None-Match: *, and do nothing else.
 	cameraUpload awsiam.ManagedPolicy
 }
 
@@ -84,12 +90,24 @@ func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
 		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		ServerAccessLogsBucket: d.logs,
 		ServerAccessLogsPrefix: jsii.String("s3/clips/"),
+		// Versioned, so nothing is lost to an overwrite or a mistaken
+		// delete before retention ends: a replaced or deleted clip stays as
+		// a noncurrent version for RetentionDays more.
+		Versioned: jsii.Bool(true),
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("expire-clips"),
 			Prefix:                              jsii.String(ClipsPrefix),
 			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(st.RetentionDays))),
+			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(float64(st.RetentionDays))),
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}, {
+			// Once its noncurrent versions are gone, a delete marker is
+			// removed too (S3 takes this only in a rule without Expiration).
+			Id:                        jsii.String("remove-delete-markers"),
+			Prefix:                    jsii.String(ClipsPrefix),
+			ExpiredObjectDeleteMarker: jsii.Bool(true),
 		}},
+
 		RemovalPolicy:     rp,
 		AutoDeleteObjects: jsii.Bool(!st.Protect),
 	})
@@ -141,13 +159,54 @@ func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
 	})
 
 	d.cameraUpload = awsiam.NewManagedPolicy(stack, jsii.String("CameraUploadPolicy"), &awsiam.ManagedPolicyProps{
-		Description: jsii.String("camvault " + st.Name + ": a camera may upload clips and thumbnails under clips/ (attach to the camera's IAM user or role)"),
+		Description: jsii.String("camvault " + st.Name + ": a camera may create clips and thumbnails under clips/{its " + CameraTagKey + " tag}/ (attach to the camera's IAM user; scripts/provision-camera.sh)"),
 		Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions:   jsii.Strings("s3:PutObject"),
-			Resources: jsii.Strings(*d.clips.ArnForObjects(jsii.String(ClipsPrefix + "*"))),
+			Sid:        jsii.String("CreateOwnClipsOnly"),
+			Actions:    jsii.Strings("s3:PutObject"),
+			Resources:  jsii.Strings(*d.clips.ArnForObjects(jsii.String(cameraPrefix()))),
+			Conditions: &map[string]any{"Null": map[string]any{"s3:if-none-match": "false"}},
 		})},
 	})
+	d.lockClips()
 	return d
+}
+
+// cameraPrefix is the object pattern of the calling camera's own clips.
+func cameraPrefix() string { return ClipsPrefix + "${aws:PrincipalTag/" + CameraTagKey + "}/*" }
+
+// lockClips adds the clips bucket's rules that hold whatever IAM policy a
+// principal has: nobody creates under clips/ without If-None-Match: *
+// (so no credential overwrites footage; CopyObject into clips/ is refused
+// too), and a camera principal (one with the CameraTagKey tag) may only
+// PutObject under clips/{its id}/: no read, list, delete or other call.
+// Multipart uploads would need s3:ObjectCreationOperation exemptions;
+// cameras upload with single PUTs, so a multipart upload is refused.
+func (d *dataStores) lockClips() {
+	cameraTag := "aws:PrincipalTag/" + CameraTagKey
+	for _, st := range []*awsiam.PolicyStatementProps{{
+		Sid:        jsii.String("DenyOverwritingClips"),
+		Effect:     awsiam.Effect_DENY,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+		Actions:    jsii.Strings("s3:PutObject"),
+		Resources:  jsii.Strings(*d.clips.ArnForObjects(jsii.String(ClipsPrefix + "*"))),
+		Conditions: &map[string]any{"Null": map[string]any{"s3:if-none-match": "true"}},
+	}, {
+		Sid:          jsii.String("DenyCamerasOtherPrefixes"),
+		Effect:       awsiam.Effect_DENY,
+		Principals:   &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+		Actions:      jsii.Strings("s3:PutObject"),
+		NotResources: jsii.Strings(*d.clips.ArnForObjects(jsii.String(cameraPrefix()))),
+		Conditions:   &map[string]any{"Null": map[string]any{cameraTag: "false"}},
+	}, {
+		Sid:        jsii.String("DenyCamerasAllButCreate"),
+		Effect:     awsiam.Effect_DENY,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+		NotActions: jsii.Strings("s3:PutObject"),
+		Resources:  jsii.Strings(*d.clips.BucketArn(), *d.clips.ArnForObjects(jsii.String("*"))),
+		Conditions: &map[string]any{"Null": map[string]any{cameraTag: "false"}},
+	}} {
+		d.clips.AddToResourcePolicy(awsiam.NewPolicyStatement(st))
+	}
 }
 
 // connectClips lets the web origin GET clips with signed URLs and sends every

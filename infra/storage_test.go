@@ -150,6 +150,11 @@ func TestClipsBucket(t *testing.T) {
 	})
 }
 
+// ownPrefix is how the templates spell a camera's own objects.
+const ownPrefix = `"/clips/${aws:PrincipalTag/camvault-camera}/*"]]}`
+
+// TestCameraUploadPolicy: a camera's IAM user may only create objects
+// under clips/{its camvault-camera tag}/, and only with If-None-Match.
 func TestCameraUploadPolicy(t *testing.T) {
 	allStages(t, func(t *testing.T, s *synthesized) {
 		p := props(s.resource(t, s.onlyID(t, "AWS::IAM::ManagedPolicy")))
@@ -160,13 +165,93 @@ func TestCameraUploadPolicy(t *testing.T) {
 		st := stmts[0]
 		res := get(st, "Resource")
 		if get(st, "Effect") != "Allow" || asJSON(get(st, "Action")) != `"s3:PutObject"` ||
-			!refersTo(res, s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")) || !strings.HasSuffix(asJSON(res), `"/clips/*"]]}`) {
-			t.Errorf("camera policy %s, want s3:PutObject on clips/* only", asJSON(st))
+			!refersTo(res, s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")) || !strings.HasSuffix(asJSON(res), ownPrefix) {
+			t.Errorf("camera policy %s, want s3:PutObject on clips/${aws:PrincipalTag/camvault-camera}/* only", asJSON(st))
+		}
+		if asJSON(get(st, "Condition")) != `{"Null":{"s3:if-none-match":"false"}}` {
+			t.Errorf("camera policy condition %s, want If-None-Match required", asJSON(get(st, "Condition")))
 		}
 		for _, key := range []string{"Roles", "Users", "Groups"} {
 			if p[key] != nil {
 				t.Errorf("camera policy is attached to %s %s by the stack", key, asJSON(p[key]))
 			}
+		}
+	})
+}
+
+// TestClipsBucketPolicyHoldsCameras: whatever IAM policy a principal has,
+// the clips bucket refuses a write under clips/ without If-None-Match, and
+// refuses a camera principal anything but creating under its own prefix.
+func TestClipsBucketPolicyHoldsCameras(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		clips := s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")
+		var stmts []any
+		for _, bp := range s.resources("AWS::S3::BucketPolicy") {
+			if refersTo(get(props(bp), "Bucket"), clips) {
+				stmts, _ = get(props(bp), "PolicyDocument", "Statement").([]any)
+			}
+		}
+		bySid := map[string]any{}
+		for _, st := range stmts {
+			if sid, ok := get(st, "Sid").(string); ok {
+				bySid[sid] = st
+			}
+		}
+		cameraOnly := `{"Null":{"aws:PrincipalTag/camvault-camera":"false"}}`
+		tests := []struct {
+			sid, field, wantField, cond string
+			resource                    func(string) bool
+		}{
+			{"DenyOverwritingClips", "Action", `"s3:PutObject"`, `{"Null":{"s3:if-none-match":"true"}}`,
+				func(r string) bool { return strings.HasSuffix(r, `"/clips/*"]]}`) }},
+			{"DenyCamerasOtherPrefixes", "Action", `"s3:PutObject"`, cameraOnly,
+				func(r string) bool { return strings.HasSuffix(r, ownPrefix) }},
+			{"DenyCamerasAllButCreate", "NotAction", `"s3:PutObject"`, cameraOnly,
+				func(r string) bool { return strings.Contains(r, `"Arn"]},"/*"]]}`) && strings.HasPrefix(r, `[{"Fn::GetAtt"`) }},
+		}
+		for _, tt := range tests {
+			st, ok := bySid[tt.sid]
+			if !ok {
+				t.Errorf("clips bucket policy has no %s statement: %s", tt.sid, asJSON(stmts))
+				continue
+			}
+			res := get(st, "Resource")
+			if tt.sid == "DenyCamerasOtherPrefixes" {
+				res = get(st, "NotResource")
+			}
+			if get(st, "Effect") != "Deny" || asJSON(get(st, "Principal")) != `{"AWS":"*"}` ||
+				asJSON(get(st, tt.field)) != tt.wantField || asJSON(get(st, "Condition")) != tt.cond ||
+				!refersTo(res, clips) || !tt.resource(asJSON(res)) {
+				t.Errorf("%s = %s", tt.sid, asJSON(st))
+			}
+		}
+	})
+}
+
+// TestClipsBucketKeepsVersions: versioning on, and a replaced or deleted
+// clip's old version is kept for the retention period, then removed with
+// its delete marker.
+func TestClipsBucketKeepsVersions(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		p := props(s.resource(t, s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")))
+		if get(p, "VersioningConfiguration", "Status") != "Enabled" {
+			t.Errorf("versioning %s, want Enabled", asJSON(p["VersioningConfiguration"]))
+		}
+		rules, _ := get(p, "LifecycleConfiguration", "Rules").([]any)
+		var noncurrent, markers bool
+		for _, r := range rules {
+			if get(r, "Prefix") != "clips/" || get(r, "Status") != "Enabled" {
+				continue
+			}
+			if get(r, "NoncurrentVersionExpiration", "NoncurrentDays") == float64(s.stage.RetentionDays) {
+				noncurrent = true
+			}
+			if get(r, "ExpiredObjectDeleteMarker") == true {
+				markers = true
+			}
+		}
+		if !noncurrent || !markers {
+			t.Errorf("lifecycle rules %s, want noncurrent clips/ versions expiring after %d days and expired delete markers removed", asJSON(rules), s.stage.RetentionDays)
 		}
 	})
 }

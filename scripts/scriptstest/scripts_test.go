@@ -372,3 +372,88 @@ func TestNewmanStackFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestProvisionCamera(t *testing.T) {
+	tests := []struct {
+		name      string
+		mode      string
+		args      []string
+		wantCode  int
+		wantErrIn string
+	}{
+		{name: "dev camera", args: []string{"dev", "driveway"}},
+		{name: "prod camera", args: []string{"prod", "front-door-2"}},
+		{name: "exists already", mode: "userexists", args: []string{"dev", "driveway"}, wantCode: 1, wantErrIn: "exists already"},
+		{name: "no stack", mode: "nostack", args: []string{"qa", "driveway"}, wantCode: 1, wantErrIn: "cannot read stack camvault-qa"},
+		{name: "bad camera id", args: []string{"dev", "Front Door"}, wantCode: 1, wantErrIn: "camera id 'Front Door'"},
+		{name: "path in camera id", args: []string{"dev", "a/../b"}, wantCode: 1, wantErrIn: "camera id"},
+		{name: "local", args: []string{"local", "driveway"}, wantCode: 1, wantErrIn: "local stack makes its camera keys"},
+		{name: "unknown stage", args: []string{"staging", "driveway"}, wantCode: 1, wantErrIn: "unknown stage"},
+		{name: "no camera", args: []string{"dev"}, wantCode: 2, wantErrIn: "usage:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, true)
+			r := h.run("provision-camera.sh", tt.args, "FAKE_AWS_MODE="+tt.mode)
+			if r.code != tt.wantCode {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.wantCode, r.stdout, r.stderr)
+			}
+			if tt.wantErrIn != "" {
+				if !strings.Contains(r.stderr, tt.wantErrIn) {
+					t.Errorf("stderr = %q, want %q", r.stderr, tt.wantErrIn)
+				}
+				if strings.Contains(r.stdout, "AWS_SECRET_ACCESS_KEY") {
+					t.Errorf("printed a key despite the error: %q", r.stdout)
+				}
+				for _, call := range r.awsCalls {
+					if call[0] == "iam" && call[1] != "get-user" {
+						t.Errorf("changed IAM despite the error: %q", call)
+					}
+				}
+				return
+			}
+			stage, camera := tt.args[0], tt.args[1]
+			user := "camvault-" + stage + "-camera-" + camera
+			var created, attached, keyed bool
+			for _, call := range r.awsCalls {
+				if call[0] != "iam" {
+					continue
+				}
+				switch call[1] {
+				case "create-user":
+					created = arg(call, "--user-name") == user && arg(call, "--path") == "/camvault/"+stage+"/cameras/" &&
+						arg(call, "--tags") == "Key=camvault-camera,Value="+camera
+				case "attach-user-policy":
+					attached = arg(call, "--user-name") == user && arg(call, "--policy-arn") == "arn:aws:iam::123456789012:policy/camvault-"+stage+"-CameraUploadPolicy"
+				case "create-access-key":
+					keyed = arg(call, "--user-name") == user
+				}
+			}
+			if !created || !attached || !keyed {
+				t.Errorf("IAM calls %q: user created %v, policy attached %v, key created %v", r.awsCalls, created, attached, keyed)
+			}
+			env := map[string]string{}
+			for _, line := range strings.Split(r.stdout, "\n") {
+				if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+					env[k] = v
+				}
+			}
+			want := map[string]string{
+				"CAMVAULT_CAMERA_ID": camera, "CAMVAULT_BUCKET": "camvault-" + stage + "-clips-123456789012-eu-west-1",
+				"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIAFAKECAMERA000001",
+				"AWS_SECRET_ACCESS_KEY": "fakeSecretForTests0000000000000000000000",
+			}
+			for k, v := range want {
+				if env[k] != v {
+					t.Errorf("%s = %q, want %q\nstdout:\n%s", k, env[k], v, r.stdout)
+				}
+			}
+			if len(env) != len(want) {
+				t.Errorf("printed %d settings, want exactly %d: %v", len(env), len(want), env)
+			}
+			if strings.Contains(r.stderr, "fakeSecret") {
+				t.Errorf("the secret went to stderr: %q", r.stderr)
+			}
+		})
+	}
+}
