@@ -207,7 +207,9 @@ func TestClipsBucketPolicyHoldsCameras(t *testing.T) {
 			{"DenyCamerasOtherPrefixes", "Action", `"s3:PutObject"`, cameraOnly,
 				func(r string) bool { return strings.HasSuffix(r, ownPrefix) }},
 			{"DenyCamerasAllButCreate", "NotAction", `"s3:PutObject"`, cameraOnly,
-				func(r string) bool { return strings.Contains(r, `"Arn"]},"/*"]]}`) && strings.HasPrefix(r, `[{"Fn::GetAtt"`) }},
+				func(r string) bool {
+					return strings.Contains(r, `"Arn"]},"/*"]]}`) && strings.HasPrefix(r, `[{"Fn::GetAtt"`)
+				}},
 		}
 		for _, tt := range tests {
 			st, ok := bySid[tt.sid]
