@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { checkA11y } from './axe.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '..');
@@ -208,6 +209,11 @@ test('viewer signs in through the dev issuer and sees cameras and clips', async 
   await viewer.goto(`${stack.info.webUrl}/`);
   await viewer.getByRole('heading', { name: 'Sign in to watch your cameras' }).waitFor();
   await shot(viewer, 'signin');
+  await checkA11y(viewer, 'sign-in');
+  await viewer.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await viewer.waitForURL((u) => u.href.startsWith(stack.info.issuerUrl));
+  await viewer.locator('button[name="email"]').first().waitFor();
+  await checkA11y(viewer, 'dev issuer sign-in');
   await signIn(viewer, stack, 'viewer@example.com');
   await waitForVault(viewer, 'viewer');
   assert(!viewer.url().includes('id_token'), 'the token was left in the address bar');
@@ -224,6 +230,7 @@ test('viewer signs in through the dev issuer and sees cameras and clips', async 
   await viewer.locator('.camera-card img').first().waitFor(); // a real thumbnail, not only placeholders
   await viewer.locator('.card img').first().waitFor();
   const p = await shot(viewer, 'timeline');
+  await checkA11y(viewer, 'timeline');
   const target = process.env.E2E_TIMELINE_PNG;
   if (target) {
     mkdirSync(dirname(resolve(target)), { recursive: true });
@@ -269,9 +276,11 @@ test('filtering by camera narrows the timeline and goes into the URL', async ({ 
     return cards.length > 0 && cards.every((e) => e.getAttribute('data-clip').startsWith(`${c}/`));
   }, cam);
   assert((await viewer.locator(`[data-camera="${cam}"]`).getAttribute('aria-pressed')) === 'true', 'camera card not shown as selected');
+  await checkA11y(viewer, 'camera');
   // A date range that holds nothing says so and offers to clear.
   await viewer.goto(`${stack.info.webUrl}/#/?camera=${cam}&from=2001-01-01&to=2001-01-02`);
   await viewer.locator('[data-testid="empty"]').waitFor();
+  await checkA11y(viewer, 'empty range');
   await viewer.getByRole('button', { name: 'Clear filters' }).first().click();
   await viewer.waitForURL((u) => !u.hash.includes('camera='));
   await viewer.locator('[data-clip]').first().waitFor();
@@ -300,6 +309,7 @@ test('a clip plays, with download link, facts and keyboard', async ({ browser, s
   for (const f of ['Camera', 'Captured', 'Duration', 'Size']) assert(facts.toLowerCase().includes(f.toLowerCase()), `facts lack ${f}`);
   assert(await viewer.getByRole('button', { name: /^Delete/ }).count() === 0, 'a viewer is offered Delete');
   await shot(viewer, 'player');
+  await checkA11y(viewer, 'player');
   const first = new URL(viewer.url()).hash;
   await viewer.keyboard.press('ArrowRight');
   await viewer.waitForURL((u) => u.hash !== first && u.hash.includes('clip='));
@@ -385,6 +395,7 @@ test('admin deletes a clip and it disappears everywhere', async ({ browser, stac
   const confirm = page.getByRole('alertdialog');
   await confirm.waitFor();
   await shot(page, 'delete-confirm');
+  await checkA11y(page, 'delete confirmation');
   await confirm.getByRole('button', { name: 'Delete clip' }).click();
   await page.locator(`[data-clip="${victim}"]`).waitFor({ state: 'detached' });
   await page.waitForURL((u) => !u.hash.includes(victim));
@@ -400,6 +411,7 @@ test('admin deletes a clip and it disappears everywhere', async ({ browser, stac
   await page.goto(`${stack.info.webUrl}/#/?clip=${victim}`);
   await page.reload();
   await page.getByText('This clip no longer exists').waitFor();
+  await checkA11y(page, 'clip gone');
   await page.context().close();
 });
 
@@ -409,8 +421,10 @@ test('a stranger is told plainly that the account is not allowed', async ({ brow
   await page.getByText('This account (stranger@example.org) is not allowed').waitFor();
   await page.getByRole('button', { name: 'Switch account' }).waitFor();
   await shot(page, 'not-allowed');
+  await checkA11y(page, 'refusal');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByText('You are signed out').waitFor();
+  await checkA11y(page, 'signed out');
   assert((await page.evaluate(() => sessionStorage.length)) === 0, 'sign out left data in sessionStorage');
   // Switch account goes straight back to the issuer's account picker.
   await signIn(page, stack, 'stranger@example.org');
@@ -436,6 +450,7 @@ test('token expiry returns to the sign-in, keeping the deep link', async ({ brow
   assert((await page.evaluate((k) => sessionStorage.getItem(k), TOKEN_KEY)) === null, 'the expired token was kept');
   assert(refused.length === 0, `the API refused the token first: ${refused.join(', ')}`);
   await shot(page, 'expired');
+  await checkA11y(page, 'session expired');
   await page.context().close();
 });
 

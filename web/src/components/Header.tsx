@@ -14,7 +14,8 @@ export function Header(props: { me: Me; stage: string; onSignOut: () => void }) 
     .join('');
   return (
     <header class="topbar">
-      <a class="brand" href="#/" aria-label="camvault home">
+      {/* Named by what it shows ("camvault dev"), so speech input can say what is seen (WCAG 2.5.3). */}
+      <a class="brand" href="#/" title="camvault: all cameras and clips">
         <Logo />
         <span>camvault</span>
         {props.stage && props.stage !== 'prod' ? <span class="badge stage">{props.stage}</span> : null}

@@ -158,8 +158,9 @@ function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName:
           e.preventDefault();
           props.onOpen(c);
         }}
-        aria-label={`${props.cameraName}, ${time}${c.durationSeconds !== undefined ? `, ${duration(c.durationSeconds)}` : ''}`}
       >
+        {/* No aria-label: the link is named by the text it shows (duration, time, camera), so a voice
+            user can say what they see (WCAG 2.5.3, Label in Name). */}
         <ClipThumb clip={c} thumbnails={props.thumbnails} label={props.cameraName} badge={c.durationSeconds !== undefined ? duration(c.durationSeconds) : undefined} />
         <span class="card-meta">
           <span class="card-time">{time}</span>

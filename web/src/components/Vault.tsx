@@ -238,6 +238,7 @@ export function Vault(props: {
       <div class="page" inert={open ? true : undefined}>
         <Header me={me} stage={props.config.stage} onSignOut={props.onSignOut} />
         <main class="content">
+          <h1 class="visually-hidden">{route.camera ? `Clips from ${cameraName(route.camera)}` : 'Your cameras and clips'}</h1>
           <Cameras
             cameras={cameras}
             thumbs={thumbs}
