@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"sort"
@@ -121,9 +123,13 @@ func Upload(ctx context.Context, c *s3.Client, bucket string, clips []Clip) erro
 			key, contentType string
 			body             []byte
 		}{{cl.ThumbnailKey, "image/jpeg", thumb}, {cl.ClipKey, "video/mp4", video}} {
+			// As a camera uploads: create-only, with the checksum ingest
+			// records as the clip's SHA-256.
+			sum := sha256.Sum256(obj.body)
 			_, err := c.PutObject(ctx, &s3.PutObjectInput{
 				Bucket: aws.String(bucket), Key: aws.String(obj.key), Body: bytes.NewReader(obj.body),
 				ContentType: aws.String(obj.contentType), Metadata: meta,
+				IfNoneMatch: aws.String("*"), ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum[:])),
 			})
 			if err != nil {
 				return fmt.Errorf("seed: upload %s: %w", obj.key, err)

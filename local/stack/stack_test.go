@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -252,6 +254,17 @@ func TestStack(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 206 || !bytes.Equal(b[4:8], []byte("ftyp")) {
 			t.Fatalf("play URL: %d %q", resp.StatusCode, b)
+		}
+		// The whole download matches the SHA-256 the API recorded from the
+		// upload's checksum (what sha256sum -c checks).
+		resp, err = http.Get(one["downloadUrl"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if sum := sha256.Sum256(b); resp.StatusCode != 200 || one["sha256"] != hex.EncodeToString(sum[:]) {
+			t.Fatalf("download: %d, %d bytes, sha256 %x; the API says %v", resp.StatusCode, len(b), sum, one["sha256"])
 		}
 	})
 

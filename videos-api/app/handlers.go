@@ -41,6 +41,9 @@ type videoJSON struct {
 	ContentType     string  `json:"contentType"`
 	HasThumbnail    bool    `json:"hasThumbnail"`
 	ExpiresAt       string  `json:"expiresAt,omitempty"`
+	// SHA256 is the clip's SHA-256 (hex) as S3 verified it at upload, so a
+	// downloaded file can be checked: sha256sum clip.mp4.
+	SHA256 string `json:"sha256,omitempty"`
 	// ThumbnailURL is signed in lists too, so a client shows a page of
 	// cards with one API request, not one per card.
 	ThumbnailURL string `json:"thumbnailUrl,omitempty"`
@@ -66,7 +69,7 @@ func toVideoJSON(v clip.Video) videoJSON {
 	j := videoJSON{
 		ID: v.ID, CameraID: v.CameraID, CapturedAt: formatTime(v.CapturedAt),
 		DurationSeconds: v.DurationSeconds, Size: v.Size, ContentType: v.ContentType,
-		HasThumbnail: v.ThumbnailKey != "",
+		HasThumbnail: v.ThumbnailKey != "", SHA256: v.SHA256,
 	}
 	if !v.ExpiresAt.IsZero() {
 		j.ExpiresAt = formatTime(v.ExpiresAt)

@@ -115,7 +115,7 @@ func (a *App) ingestClip(ctx context.Context, log, refusals *slog.Logger, k clip
 	}
 	v := clip.Video{
 		ID: k.VideoID, CameraID: k.CameraID, CapturedAt: k.CapturedAt,
-		Size: obj.Size, ContentType: obj.ContentType, ObjectKey: k.ClipKey,
+		Size: obj.Size, ContentType: obj.ContentType, ObjectKey: k.ClipKey, SHA256: obj.SHA256,
 	}
 	if v.ContentType == "" {
 		v.ContentType = "video/mp4"

@@ -3,6 +3,9 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -317,5 +320,41 @@ func TestPanicsDoNotEscape(t *testing.T) {
 	clipKey, _, _ := clip.ObjectKeys("porch", id)
 	if err := broken.app.Ingest(context.Background(), s3Event(clipKey)); err == nil || !strings.Contains(err.Error(), "panic") {
 		t.Fatalf("Ingest = %v, want a panic reported as an error", err)
+	}
+}
+
+// TestIngestRecordsSHA256: the checksum the camera sent (and S3 verified)
+// is on the record and in the API, so a download can be checked with
+// sha256sum; a clip sent without one has none.
+func TestIngestRecordsSHA256(t *testing.T) {
+	e := newEnv(t)
+	body := []byte("mp4 with a checksum")
+	sum := sha256.Sum256(body)
+	id := clipID("2026-11-25T10:00:00.500Z", 1)
+	clipKey, _, _ := clip.ObjectKeys("porch", id)
+	_, err := e.s3.PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String(bucket), Key: aws.String(clipKey), Body: bytes.NewReader(body),
+		ContentType: aws.String("video/mp4"), ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum[:])),
+		IfNoneMatch: aws.String("*"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ingest(clipKey)
+	plain := e.upload("porch", "2026-11-25T11:00:00Z", 2, false)
+
+	status, got := e.call(viewer, "GET", "/cameras/porch/videos/"+id)
+	if want := hex.EncodeToString(sum[:]); status != 200 || got["sha256"] != want {
+		t.Fatalf("= %d sha256 %v, want %s", status, got["sha256"], want)
+	}
+	_, list := e.call(viewer, "GET", "/cameras/porch/videos")
+	for _, it := range list["items"].([]any) {
+		m := it.(map[string]any)
+		if _, has := m["sha256"]; has != (m["id"] == id) {
+			t.Errorf("list item %v: sha256 present %v", m["id"], has)
+		}
+	}
+	if _, got := e.call(viewer, "GET", "/cameras/porch/videos/"+plain); got["sha256"] != nil {
+		t.Fatalf("a clip sent without a checksum has sha256 %v", got["sha256"])
 	}
 }

@@ -34,6 +34,9 @@ type Video struct {
 	ThumbnailKey string
 	// ExpiresAt is when retention removes it.
 	ExpiresAt time.Time
+	// SHA256 is the MP4's SHA-256 in lowercase hex, as S3 verified it at
+	// upload; empty if the camera sent no checksum.
+	SHA256 string
 }
 
 // Access is what a caller may see: every camera, or a fixed set.

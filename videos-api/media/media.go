@@ -4,6 +4,9 @@ package media
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -45,18 +48,39 @@ type Object struct {
 	ContentType string
 	// Metadata are the x-amz-meta-* headers, keys lowercased without the prefix.
 	Metadata map[string]string
+	// SHA256 is the object's SHA-256 in lowercase hex, from the checksum
+	// S3 verified at upload (x-amz-checksum-sha256); empty if the upload
+	// sent none, or sent a multipart composite that is not the file's hash.
+	SHA256 string
 }
 
-// Head returns an object's size, type and metadata, or ErrNotFound.
+// Head returns an object's size, type, metadata and SHA-256 checksum, or
+// ErrNotFound.
 func (b *Bucket) Head(ctx context.Context, key string) (Object, error) {
-	out, err := b.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(b.name), Key: aws.String(key)})
+	out, err := b.s3.HeadObject(ctx, &s3.HeadObjectInput{
+		Bucket: aws.String(b.name), Key: aws.String(key), ChecksumMode: s3types.ChecksumModeEnabled,
+	})
 	if err != nil {
 		if isNotFound(err) {
 			return Object{}, ErrNotFound
 		}
 		return Object{}, fmt.Errorf("media: head %s: %w", key, err)
 	}
-	return Object{Size: aws.ToInt64(out.ContentLength), ContentType: aws.ToString(out.ContentType), Metadata: out.Metadata}, nil
+	return Object{
+		Size: aws.ToInt64(out.ContentLength), ContentType: aws.ToString(out.ContentType), Metadata: out.Metadata,
+		SHA256: sha256Hex(aws.ToString(out.ChecksumSHA256)),
+	}, nil
+}
+
+// sha256Hex turns S3's base64 SHA-256 checksum into hex; "" unless it is
+// exactly one 32-byte digest (a multipart upload's "checksum of checksums"
+// ends in -N and is not the file's hash).
+func sha256Hex(b64 string) string {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(raw) != sha256.Size {
+		return ""
+	}
+	return hex.EncodeToString(raw)
 }
 
 func isNotFound(err error) bool {

@@ -32,6 +32,9 @@ func encodeVideo(v clip.Video) map[string]ddbtypes.AttributeValue {
 	if v.ThumbnailKey != "" {
 		item["thumbnailKey"] = str(v.ThumbnailKey)
 	}
+	if v.SHA256 != "" {
+		item["sha256"] = str(v.SHA256)
+	}
 	return item
 }
 
@@ -43,6 +46,7 @@ func decodeVideo(item map[string]ddbtypes.AttributeValue) (clip.Video, error) {
 	v.ContentType = getS(item, "contentType")
 	v.ObjectKey = getS(item, "objectKey")
 	v.ThumbnailKey = getS(item, "thumbnailKey")
+	v.SHA256 = getS(item, "sha256")
 	if v.CapturedAt, err = time.Parse(time.RFC3339Nano, getS(item, "capturedAt")); err != nil {
 		return clip.Video{}, fmt.Errorf("store: video item %s/%s: capturedAt: %w", v.CameraID, v.ID, err)
 	}

@@ -6,6 +6,8 @@ package camera
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -124,6 +126,10 @@ func (u *Uploader) put(ctx context.Context, key, path, contentType string, meta 
 	if !fi.Mode().IsRegular() {
 		return 0, fmt.Errorf("upload %s: %s is not a regular file", key, path)
 	}
+	sum, err := fileSHA256(f)
+	if err != nil {
+		return 0, fmt.Errorf("upload %s: %s: %w", key, path, err)
+	}
 	_, err = u.S3.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:        aws.String(u.Bucket),
 		Key:           aws.String(key),
@@ -131,11 +137,30 @@ func (u *Uploader) put(ctx context.Context, key, path, contentType string, meta 
 		ContentLength: aws.Int64(fi.Size()),
 		ContentType:   aws.String(contentType),
 		Metadata:      meta,
+		// Create only: the bucket refuses a write without it, and answers
+		// 412 if the key exists, so nothing recorded is ever replaced.
+		IfNoneMatch: aws.String("*"),
+		// S3 checks the body against it, keeps it, and ingest records it
+		// as the clip's SHA-256.
+		ChecksumSHA256: aws.String(sum),
 	})
 	if err != nil {
 		return 0, fmt.Errorf("upload s3://%s/%s: %w", u.Bucket, key, err)
 	}
 	return fi.Size(), nil
+}
+
+// fileSHA256 returns the base64 SHA-256 of f's contents (the form of
+// x-amz-checksum-sha256) and rewinds f.
+func fileSHA256(f io.ReadSeeker) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
 }
 
 // ThumbnailBeside returns the .jpg (or .jpeg) beside an MP4 at path with the

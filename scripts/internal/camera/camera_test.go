@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +52,17 @@ func files(t *testing.T) (mp4, jpg string) {
 		t.Fatal(err)
 	}
 	return mp4, jpg
+}
+
+// recordingPutter keeps every PutObject input it passes on.
+type recordingPutter struct {
+	Putter
+	puts []*s3.PutObjectInput
+}
+
+func (r *recordingPutter) PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+	r.puts = append(r.puts, in)
+	return r.Putter.PutObject(ctx, in, opts...)
 }
 
 type stored struct {
@@ -105,7 +118,8 @@ func TestUpload(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := fakeS3(t)
-			u := &Uploader{S3: c, Bucket: bucket, Entropy: rand.Reader}
+			rec := &recordingPutter{Putter: c}
+			u := &Uploader{S3: rec, Bucket: bucket, Entropy: rand.Reader}
 			up, err := u.Upload(context.Background(), tt.clip)
 			if tt.wantErrIn != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErrIn) {
@@ -135,6 +149,16 @@ func TestUpload(t *testing.T) {
 			want, _ := os.ReadFile(mp4)
 			if !bytes.Equal(got.body, want) || got.contentType != "video/mp4" {
 				t.Errorf("clip object: %d bytes, %q", len(got.body), got.contentType)
+			}
+			// Create-only, with the checksum S3 verifies and ingest records.
+			sum := sha256.Sum256(want)
+			for _, in := range rec.puts {
+				if aws.ToString(in.IfNoneMatch) != "*" {
+					t.Errorf("PUT %s without If-None-Match: *", aws.ToString(in.Key))
+				}
+				if aws.ToString(in.Key) == up.ClipKey && aws.ToString(in.ChecksumSHA256) != base64.StdEncoding.EncodeToString(sum[:]) {
+					t.Errorf("clip PUT x-amz-checksum-sha256 = %q, want the file's", aws.ToString(in.ChecksumSHA256))
+				}
 			}
 			if got.meta[MetaCapturedAt] != "2026-11-25T22:59:58.123Z" {
 				t.Errorf("captured-at = %q", got.meta[MetaCapturedAt])
