@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
+# Output that is only the command's own: $(make -s token) must be the token.
+MAKEFLAGS += --no-print-directory
 
 # Every Go module of the workspace (see go.work).
 GO_MODULES := $(shell find . -name go.mod -not -path './node_modules/*' -not -path '*/node_modules/*' -not -path './build/*' -exec dirname {} \; | sed 's|^\./||' | sort)
@@ -10,7 +12,11 @@ LAMBDAS := authorizer/cmd/authorizer $(wildcard videos-api/cmd/*)
 # Host-side commands: the local stack and the scripts' Go helpers.
 TOOLS := $(wildcard local/cmd/camvault-local) $(wildcard scripts/token) $(wildcard scripts/upload-clip)
 
+# The deployed stage of bootstrap, diff, deploy, export and camera. openapi
+# and postman default to the local stack instead: they must never touch the
+# AWS credential chain unless STAGE is given.
 STAGE ?= dev
+API_STAGE := $(if $(filter command line environment environment override,$(origin STAGE)),$(STAGE),local)
 # make fuzz: a duration per target (only a reproducer or a panic fails it).
 FUZZTIME ?= 2m
 # make test: an execution count per target (no wall-clock deadline, so no flake).
@@ -25,7 +31,7 @@ export JSII_RUNTIME_PACKAGE_CACHE_ROOT := $(CURDIR)/build/jsii-cache
 
 .PHONY: help
 help: ## list the targets and what each does
-	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z0-9_.-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z0-9_.-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: dev
 dev: deps web-build tools ## run all of camvault locally (API, sign-in, S3, DynamoDB, web) until Ctrl-C; DEV_FLAGS=... passes flags
@@ -64,12 +70,16 @@ tools: ## build the host commands into build/bin (camvault-local, token, upload-
 web-build: deps ## build the web client into web/dist
 	@if [ -f web/package.json ]; then cd web && npm run build; fi
 
+.PHONY: synth
+synth: deps build web-build ## synthesize every stage's CloudFormation template into infra/cdk.out (no AWS credentials needed)
+	cd infra && npx cdk synth --quiet
+
 ##@ Testing
 
 .PHONY: test-go
 test-go: ## go test every module (in the workspace, then each module alone with GOWORK=off)
 	@for m in $(GO_MODULES); do echo "== go test $$m"; ( cd $$m && go test -count=1 ./... ); done
-	@for m in $(GO_MODULES); do echo "== GOWORK=off go build+vet $$m"; ( cd $$m && GOWORK=off go build ./... && GOWORK=off go vet ./... ); done
+	@for m in $(GO_MODULES); do echo "== GOWORK=off go build+vet $$m"; ( cd $$m && GOWORK=off go build -o /dev/null ./... && GOWORK=off go vet ./... ); done
 
 .PHONY: test-fuzz-short
 test-fuzz-short: ## run every fuzz target for FUZZ_EXECS executions (default 5000x)
@@ -113,12 +123,12 @@ lint: ## gofmt check, go vet and staticcheck on every module
 ##@ API clients (Swagger, Postman, tokens)
 
 .PHONY: openapi
-openapi: ## write build/api/openapi-$(STAGE).yaml: our OpenAPI document with STAGE's server URL (STAGE=local for the local stack)
-	scripts/openapi.sh $(STAGE)
+openapi: ## write build/api/openapi-STAGE.yaml, our OpenAPI document with STAGE's server URL (default: the running local stack)
+	scripts/openapi.sh $(API_STAGE)
 
 .PHONY: postman
-postman: deps ## write build/api/camvault.postman_collection.json and an environment file for STAGE (or local)
-	scripts/postman.sh $(STAGE)
+postman: deps ## write build/api/camvault.postman_collection.json and an environment file for STAGE (default: the running local stack)
+	scripts/postman.sh $(API_STAGE)
 
 .PHONY: export
 export: ## export the deployed STAGE's API from API Gateway (FORMAT=swagger|oas30|postman; needs AWS credentials)
@@ -126,24 +136,24 @@ export: ## export the deployed STAGE's API from API Gateway (FORMAT=swagger|oas3
 
 .PHONY: token
 token: ## print an ID token: EMAIL=viewer@example.com for the local stack, or GOOGLE=1 for Google's loopback sign-in; POSTMAN_ENV=file writes it there
-	go run ./scripts/token $(if $(GOOGLE),--google,--email $(or $(EMAIL),viewer@example.com)) $(if $(POSTMAN_ENV),--postman-env $(POSTMAN_ENV))
+	@go run ./scripts/token $(if $(GOOGLE),--google,--email $(or $(EMAIL),viewer@example.com)) $(if $(POSTMAN_ENV),--postman-env $(POSTMAN_ENV))
 
-##@ Deploying (needs AWS credentials)
+##@ Deploying (needs AWS credentials; each checks them first)
+
+.PHONY: aws-ready
+aws-ready:
+	@scripts/check-aws.sh $(if $(filter bootstrap,$(MAKECMDGOALS)),,$(STAGE))
 
 .PHONY: bootstrap
-bootstrap: deps ## cdk bootstrap the AWS account and region of your credentials (once per account/region)
+bootstrap: aws-ready deps ## cdk bootstrap the AWS account and region of your credentials (once per account/region)
 	cd infra && npx cdk bootstrap
 
-.PHONY: synth
-synth: deps build web-build ## synthesize every stage's CloudFormation template into infra/cdk.out (no AWS needed)
-	cd infra && npx cdk synth --quiet
-
 .PHONY: diff
-diff: deps build web-build ## show what deploying STAGE would change (STAGE=dev|qa|prod)
+diff: aws-ready deps build web-build ## show what deploying STAGE would change (STAGE=dev|qa|prod)
 	cd infra && npx cdk diff camvault-$(STAGE)
 
 .PHONY: deploy
-deploy: deps build web-build ## deploy STAGE (STAGE=dev|qa|prod) with the CDK CLI
+deploy: aws-ready deps build web-build ## deploy STAGE (STAGE=dev|qa|prod) with the CDK CLI
 	cd infra && npx cdk deploy -c deployStage=$(STAGE) camvault-$(STAGE)
 
 .PHONY: camera
@@ -151,5 +161,5 @@ camera: ## provision camera CAMERA for deployed STAGE (its own IAM user, create-
 	@scripts/provision-camera.sh $(STAGE) $(CAMERA)
 
 .PHONY: clean
-clean: ## remove build outputs (keeps .camvault local data)
-	rm -rf build infra/cdk.out web/dist
+clean: ## remove everything the build and the tests write (keeps .camvault local data)
+	rm -rf build infra/cdk.out infra/infra web/dist web/test-results
