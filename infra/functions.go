@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -33,6 +34,7 @@ var sizes = map[string]functionSize{
 	routes.FunctionVideo:       {256, 10 * time.Second},
 	routes.FunctionDeleteVideo: {256, 15 * time.Second},
 	routes.FunctionIngest:      {256, 30 * time.Second},
+	routes.FunctionExpire:      {128, 30 * time.Second},
 	AuthorizerFunction:         {256, 10 * time.Second},
 }
 
@@ -106,6 +108,7 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	data.videos.GrantReadWriteData(ingest)
 	ingest.AddToRolePolicy(getClips)
 	f.ingestFailuresTo(stack, data)
+	f.expireFromStream(data)
 	data.allowlist.GrantReadData(f.authorizer())
 	return f
 }
@@ -136,6 +139,33 @@ func (f *functions) ingestFailuresTo(stack awscdk.Stack, data *dataStores) {
 	// Lambda checks that the role may send to the destination when the
 	// config is created: the role's policy must exist first.
 	cfg.Node().AddDependency(role)
+}
+
+// expireFromStream feeds the clips table's stream to the expire Lambda,
+// filtered to the removes TTL makes (userIdentity dynamodb.amazonaws.com),
+// so API deletes and every write cost no invocation. It may update and
+// query the table's items (a camera's count, its newest clip), nothing
+// else; the event source grants the stream reads. Failed records are
+// reported one by one (ReportBatchItemFailures) and retried from there
+// until they leave the stream (24 h).
+func (f *functions) expireFromStream(data *dataStores) {
+	fn := f.byName[routes.FunctionExpire]
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("dynamodb:UpdateItem", "dynamodb:Query"),
+		Resources: jsii.Strings(*data.videos.TableArn()),
+	}))
+	fn.AddEventSource(awslambdaeventsources.NewDynamoEventSource(data.videos, &awslambdaeventsources.DynamoEventSourceProps{
+		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
+		BatchSize:               jsii.Number(100),
+		ReportBatchItemFailures: jsii.Bool(true),
+		Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
+			"eventName": awslambda.FilterRule_IsEqual("REMOVE"),
+			"userIdentity": map[string]interface{}{
+				"type":        awslambda.FilterRule_IsEqual("Service"),
+				"principalId": awslambda.FilterRule_IsEqual("dynamodb.amazonaws.com"),
+			},
+		})},
+	}))
 }
 
 // add defines one Lambda with its own role, which may write only to the

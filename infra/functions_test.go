@@ -1,6 +1,7 @@
 package main
 
 import (
+	"sort"
 	"strings"
 	"testing"
 
@@ -189,6 +190,43 @@ var starResourceActions = map[string]string{
 	"xray:PutTelemetryRecords":      "X-Ray: no resource-level permissions",
 	"cloudfront:CreateInvalidation": "CDK BucketDeployment invalidates the web distribution after upload",
 	"cloudfront:GetInvalidation":    "CDK BucketDeployment waits for that invalidation",
+	"dynamodb:ListStreams":          "DynamoDB: ListStreams has no resource-level permissions (the expire function's stream source)",
+}
+
+// TestExpiryFromTheStream: the clips table streams its old images, and
+// the expire function receives exactly the removes TTL makes, reporting
+// failed records one by one.
+func TestExpiryFromTheStream(t *testing.T) {
+	allStages(t, func(t *testing.T, s *synthesized) {
+		table := s.idWithPrefix(t, "AWS::DynamoDB::Table", "VideosTable")
+		if v := get(props(s.resource(t, table)), "StreamSpecification", "StreamViewType"); v != "OLD_IMAGE" {
+			t.Errorf("clips table stream = %v, want OLD_IMAGE", v)
+		}
+		expire := ourFunctions(t, s)[routes.FunctionExpire]
+		found := 0
+		for _, m := range s.resources("AWS::Lambda::EventSourceMapping") {
+			p := props(m)
+			if !refersTo(p["FunctionName"], expire) {
+				continue
+			}
+			found++
+			if !refersTo(p["EventSourceArn"], table) || !strings.Contains(asJSON(p["EventSourceArn"]), "StreamArn") {
+				t.Errorf("expire's source = %s, want the clips table's stream", asJSON(p["EventSourceArn"]))
+			}
+			if asJSON(p["FunctionResponseTypes"]) != `["ReportBatchItemFailures"]` {
+				t.Errorf("FunctionResponseTypes = %s", asJSON(p["FunctionResponseTypes"]))
+			}
+			filter := asJSON(get(p, "FilterCriteria", "Filters"))
+			for _, want := range []string{`\"eventName\":[\"REMOVE\"]`, `\"principalId\":[\"dynamodb.amazonaws.com\"]`, `\"type\":[\"Service\"]`} {
+				if !strings.Contains(filter, want) {
+					t.Errorf("filter %s lacks %s", filter, want)
+				}
+			}
+		}
+		if found != 1 {
+			t.Errorf("%d event source mappings for expire, want 1", found)
+		}
+	})
 }
 
 func TestNoWildcardPermissions(t *testing.T) {
@@ -241,6 +279,9 @@ func TestLeastPrivilege(t *testing.T) {
 		// queue: only ingest's role, through which Lambda delivers its
 		// failed events, may send to it.
 		sqs []string
+		// expiry: the expire function, fed by the table's stream, may
+		// only update and query the videos table and read its stream.
+		expiry bool
 	}
 	wants := map[string]want{
 		routes.FunctionMe:          {},
@@ -249,8 +290,10 @@ func TestLeastPrivilege(t *testing.T) {
 		routes.FunctionVideo:       {videosRead: true, s3: []string{"s3:GetObject"}},
 		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject"}},
 		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}, sqs: []string{"sqs:SendMessage"}},
+		routes.FunctionExpire:      {expiry: true},
 		AuthorizerFunction:         {allowlistRead: true},
 	}
+	expiryActions := "dynamodb:DescribeStream,dynamodb:GetRecords,dynamodb:GetShardIterator,dynamodb:ListStreams,dynamodb:Query,dynamodb:UpdateItem"
 	allStages(t, func(t *testing.T, s *synthesized) {
 		videosTable := s.idWithPrefix(t, "AWS::DynamoDB::Table", "VideosTable")
 		allowlist := s.idWithPrefix(t, "AWS::DynamoDB::Table", "AllowlistTable")
@@ -280,8 +323,9 @@ func TestLeastPrivilege(t *testing.T) {
 					for _, r := range res {
 						switch {
 						case r == "*":
-							// X-Ray has no resource-level permissions; nothing else may use *.
-							if service != "xray" {
+							// X-Ray has no resource-level permissions, nor has
+							// ListStreams; nothing else may use *.
+							if service != "xray" && !(w.expiry && a == "dynamodb:ListStreams") {
 								t.Errorf("%s on *", a)
 							}
 						case service == "logs":
@@ -292,7 +336,7 @@ func TestLeastPrivilege(t *testing.T) {
 							if !refersTo(r, videosTable) && !refersTo(r, allowlist) {
 								t.Errorf("%s on %s", a, asJSON(r))
 							}
-							if refersTo(r, videosTable) && !(w.videosRead || w.videosWrite) || refersTo(r, allowlist) && !w.allowlistRead {
+							if refersTo(r, videosTable) && !(w.videosRead || w.videosWrite || w.expiry) || refersTo(r, allowlist) && !w.allowlistRead {
 								t.Errorf("%s on a table the function has no business with: %s", a, asJSON(r))
 							}
 						case service == "s3":
@@ -331,14 +375,25 @@ func TestLeastPrivilege(t *testing.T) {
 				if !has("logs:CreateLogStream", "logs:PutLogEvents") {
 					t.Error("cannot write its logs")
 				}
-				if w.videosRead || w.allowlistRead {
+				if w.expiry {
+					var ddb []string
+					for a := range allowed {
+						if strings.HasPrefix(a, "dynamodb:") {
+							ddb = append(ddb, a)
+						}
+					}
+					sort.Strings(ddb)
+					if strings.Join(ddb, ",") != expiryActions {
+						t.Errorf("DynamoDB actions %v, want %s", ddb, expiryActions)
+					}
+				} else if w.videosRead || w.allowlistRead {
 					if !has(read...) {
 						t.Error("cannot read its table")
 					}
 				} else if hasAny(read...) {
 					t.Error("may read a table it does not need")
 				}
-				if w.videosWrite != hasAny(write...) {
+				if !w.expiry && w.videosWrite != hasAny(write...) {
 					t.Errorf("table writes allowed = %v, want %v", hasAny(write...), w.videosWrite)
 				}
 				if w.videosWrite && !has(write...) {

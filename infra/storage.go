@@ -117,6 +117,9 @@ func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
 		SortKey:             &awsdynamodb.Attribute{Name: jsii.String(schema.SortKey), Type: awsdynamodb.AttributeType_STRING},
 		BillingMode:         awsdynamodb.BillingMode_PAY_PER_REQUEST,
 		TimeToLiveAttribute: jsii.String(schema.TTLAttribute),
+		// TTL's deletes reach the expire Lambda, which keeps camera counts
+		// and last-clip times true (videos-api/README.md, "Counts").
+		Stream: awsdynamodb.StreamViewType_OLD_IMAGE,
 		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
 		},

@@ -37,6 +37,7 @@ import (
 	"github.com/camvault/camvault/local/issuer"
 	"github.com/camvault/camvault/local/s3server"
 	"github.com/camvault/camvault/local/seed"
+	"github.com/camvault/camvault/local/ttl"
 	"github.com/camvault/camvault/local/website"
 	videosapi "github.com/camvault/camvault/videos-api"
 	"github.com/camvault/camvault/videos-api/app"
@@ -97,6 +98,10 @@ type Options struct {
 	// WrapAuthorizer, when set, wraps the real authorizer (tests count
 	// invocations with it).
 	WrapAuthorizer func(gateway.Authorizer) gateway.Authorizer
+	// TTLInterval is how often the clips table's TTL stand-in runs
+	// (dynalite has no TTL and no streams, see local/ttl); 0 means a
+	// minute (DynamoDB's own lag is minutes to days).
+	TTLInterval time.Duration
 }
 
 // Info is what local.json holds: where everything listens.
@@ -130,6 +135,10 @@ type Stack struct {
 	dieOnce sync.Once
 	closers []func()
 	closed  sync.Once
+	// ttl expires the clips table's items and feeds their stream records
+	// to the videos app's Expire; stopTTL ends its loop.
+	ttl     *ttl.Sweeper
+	stopTTL func()
 	locked  bool // holds the data dir's lock
 }
 
@@ -236,6 +245,22 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		return nil, err
 	}
 	s.serve("s3", listeners["s3"], s.s3)
+
+	// TTL and the table's stream, which dynalite lacks: expired items go,
+	// and their REMOVE records reach the expire function's handler.
+	s.ttl = ttl.New(ttl.Config{
+		DynamoDB: s.ddb, Table: Table, Attribute: store.TableSchema.TTLAttribute,
+		Keys:    []string{store.TableSchema.PartitionKey, store.TableSchema.SortKey},
+		Handler: videos.Expire, Log: logger,
+	})
+	ttlCtx, stopTTL := context.WithCancel(context.Background())
+	ttlDone := make(chan struct{})
+	every := opts.TTLInterval
+	if every <= 0 {
+		every = time.Minute
+	}
+	go func() { defer close(ttlDone); s.ttl.Run(ttlCtx, every) }()
+	s.stopTTL = func() { stopTTL(); <-ttlDone }
 
 	// The authorizer, exactly the Lambda's code, pointed at the dev issuer.
 	authz, err := authorizer.New(ctx, authorizer.Config{
@@ -583,6 +608,14 @@ func (s *Stack) Issuer() *issuer.Issuer { return s.issuer }
 // S3 is an S3 client for the local bucket (path-style).
 func (s *Stack) S3() *s3.Client { return s.s3Client }
 
+// Expire runs the TTL stand-in once as of now: it deletes the clips
+// table's items whose expiresAt is at or before now and delivers their
+// stream records to the expire handler. Tests pass a time in the future
+// to make clips expire. It returns how many items went.
+func (s *Stack) Expire(ctx context.Context, now time.Time) (int, error) {
+	return s.ttl.Sweep(ctx, now)
+}
+
 // WaitIngest blocks until every S3 notification sent so far has been
 // handled.
 func (s *Stack) WaitIngest() { s.s3.Wait() }
@@ -593,6 +626,9 @@ func (s *Stack) Close() {
 	s.closed.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
+		if s.stopTTL != nil {
+			s.stopTTL()
+		}
 		for _, srv := range s.servers {
 			_ = srv.Shutdown(ctx)
 		}

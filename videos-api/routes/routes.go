@@ -26,6 +26,9 @@ const (
 	FunctionDeleteVideo = "delete-video"
 	// FunctionIngest is not behind a route: S3 ObjectCreated events invoke it.
 	FunctionIngest = "ingest"
+	// FunctionExpire is not behind a route: the clips table's stream
+	// invokes it with the records TTL removes.
+	FunctionExpire = "expire"
 )
 
 // Route is one method on one resource path of the API.
@@ -60,7 +63,7 @@ func All() []Route {
 }
 
 // Functions returns the names of every Lambda the API and ingest need, in a
-// stable order: the API functions of All, then ingest.
+// stable order: the API functions of All, then ingest and expire.
 func Functions() []string {
 	seen := map[string]bool{}
 	var out []string
@@ -70,7 +73,7 @@ func Functions() []string {
 			out = append(out, r.Function)
 		}
 	}
-	return append(out, FunctionIngest)
+	return append(out, FunctionIngest, FunctionExpire)
 }
 
 // Resources returns every distinct resource path of the API, parents

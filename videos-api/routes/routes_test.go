@@ -13,7 +13,7 @@ func TestResourcesIncludeParentsInOrder(t *testing.T) {
 }
 
 func TestFunctions(t *testing.T) {
-	want := []string{"me", "cameras", "videos", "video", "delete-video", "ingest"}
+	want := []string{"me", "cameras", "videos", "video", "delete-video", "ingest", "expire"}
 	if got := Functions(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Functions() = %v, want %v", got, want)
 	}

@@ -385,54 +385,6 @@ func (s *Store) CountPending(ctx context.Context, cameraID, videoID string) (boo
 	return pending, nil
 }
 
-// CountVideo adds a recorded clip to its camera: it creates the camera item
-// on the first clip (name defaults to the id), adds one to its clip count,
-// moves its last clip time forward, then clears the clip's pending mark.
-// Call it only after PutVideo created the record or CountPending said so.
-func (s *Store) CountVideo(ctx context.Context, v clip.Video, cameraName string) error {
-	if cameraName == "" {
-		cameraName = v.CameraID
-	}
-	_, err := s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:        aws.String(s.table),
-		Key:              cameraKey(v.CameraID),
-		UpdateExpression: aws.String("SET #type = :type, cameraId = :id, #name = if_not_exists(#name, :name), #gpk = :gpk, #gsk = :id ADD clipCount :one"),
-		ExpressionAttributeNames: map[string]string{
-			"#type": "type", "#name": "name",
-			"#gpk": TableSchema.TimelinePartitionKey, "#gsk": TableSchema.TimelineSortKey,
-		},
-		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
-			":type": str("camera"), ":id": str(v.CameraID), ":name": str(cameraName),
-			":gpk": str(camerasGSI1PK), ":one": num(1),
-		},
-	})
-	if err != nil {
-		return fmt.Errorf("store: counting video %s/%s: %w", v.CameraID, v.ID, err)
-	}
-	at := str(v.CapturedAt.UTC().Format(timeLayout))
-	_, err = s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 aws.String(s.table),
-		Key:                       cameraKey(v.CameraID),
-		UpdateExpression:          aws.String("SET lastClipAt = :at, lastClipId = :vid"),
-		ConditionExpression:       aws.String("attribute_not_exists(lastClipId) OR lastClipId < :vid"),
-		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":at": at, ":vid": str(v.ID)},
-	})
-	if err := ignoreConditionFailed(err); err != nil {
-		return fmt.Errorf("store: moving last clip time of %s: %w", v.CameraID, err)
-	}
-	_, err = s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(s.table),
-		Key:                      videoKey(v.CameraID, v.ID),
-		UpdateExpression:         aws.String("REMOVE " + attrCountState),
-		ConditionExpression:      aws.String("attribute_exists(#pk)"),
-		ExpressionAttributeNames: map[string]string{"#pk": TableSchema.PartitionKey},
-	})
-	if err := ignoreConditionFailed(err); err != nil {
-		return fmt.Errorf("store: marking video %s/%s counted: %w", v.CameraID, v.ID, err)
-	}
-	return nil
-}
-
 // SetThumbnail links a thumbnail object to a clip's record. It returns
 // ErrNotFound when the clip has no record (yet), and ErrThumbnailLinked
 // when the record already links another key; linking the same key again
@@ -521,17 +473,8 @@ func (s *Store) DeleteVideo(ctx context.Context, cameraID, videoID string, tombs
 	if err != nil {
 		return clip.Video{}, err
 	}
-	if _, pending := res.Attributes[attrCountState]; !pending {
-		_, err = s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName:                 aws.String(s.table),
-			Key:                       cameraKey(cameraID),
-			UpdateExpression:          aws.String("ADD clipCount :minus"),
-			ConditionExpression:       aws.String("clipCount > :zero"),
-			ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":minus": num(-1), ":zero": num(0)},
-		})
-		if err := ignoreConditionFailed(err); err != nil {
-			return v, fmt.Errorf("store: uncounting video %s/%s: %w", cameraID, videoID, err)
-		}
+	if err := s.uncount(ctx, v, pending(res.Attributes)); err != nil {
+		return v, err
 	}
 	if err := s.rewindLastClip(ctx, v); err != nil {
 		return v, err
@@ -580,12 +523,14 @@ func (s *Store) Deleted(ctx context.Context, cameraID, videoID string) (bool, er
 // DropUncounted removes a clip's record if it is still marked as not yet
 // counted: ingest's undo of a record it wrote for a clip deleted
 // meanwhile. A counted record (one a DELETE is responsible for) is left
-// alone. It reports whether it removed a record.
+// alone. If an earlier attempt had already added the clip to its camera's
+// count, that is taken back too. It reports whether it removed a record.
 func (s *Store) DropUncounted(ctx context.Context, cameraID, videoID string) (bool, error) {
-	_, err := s.ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+	res, err := s.ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:           aws.String(s.table),
 		Key:                 videoKey(cameraID, videoID),
 		ConditionExpression: aws.String("attribute_exists(" + attrCountState + ")"),
+		ReturnValues:        ddbtypes.ReturnValueAllOld,
 	})
 	var ccf *ddbtypes.ConditionalCheckFailedException
 	switch {
@@ -593,6 +538,14 @@ func (s *Store) DropUncounted(ctx context.Context, cameraID, videoID string) (bo
 		return false, nil
 	case err != nil:
 		return false, fmt.Errorf("store: dropping video %s/%s: %w", cameraID, videoID, err)
+	}
+	if v, err := decodeVideo(res.Attributes); err == nil {
+		if err := s.uncount(ctx, v, true); err != nil {
+			return true, err
+		}
+		if err := s.rewindLastClip(ctx, v); err != nil {
+			return true, err
+		}
 	}
 	return true, nil
 }
