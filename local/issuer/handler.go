@@ -39,7 +39,7 @@ func (i *Issuer) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "camvault dev OIDC issuer (local only)\n\ndiscovery: %[1]s/.well-known/openid-configuration\njwks:      %[1]s/jwks\ntoken:     curl -d email=viewer@example.com %[1]s/token\n", i.url)
+		fmt.Fprintf(w, "camvault dev OIDC issuer (local only)\n\ndiscovery: %[1]s/.well-known/openid-configuration\njwks:      %[1]s/jwks\ntoken:     curl -s -d email=viewer@example.com %[1]s/token | jq -r .id_token\n", i.url)
 	})
 	return mux
 }
@@ -185,12 +185,20 @@ func checkRedirect(raw string) error {
 	return fmt.Errorf("redirect_uri must be on loopback (127.0.0.1, ::1 or localhost), got host %q", host)
 }
 
-// suggested are the people of the local defaults, offered as one-click
-// sign-ins.
-var suggested = []struct{ Email, Note string }{
-	{"viewer@example.com", "viewer (allowed domain)"},
-	{"admin@example.com", "admin"},
-	{"stranger@example.org", "refused (not allowed)"},
+// Person is someone the sign-in page offers as a one-click sign-in.
+type Person struct {
+	// Email is the address the token will carry.
+	Email string
+	// Note says what the API makes of the person, e.g. "an admin".
+	Note string
+}
+
+// DefaultPeople are the sign-ins offered when Config.People is nil: the
+// local stack's sample people, described for its default access rules.
+var DefaultPeople = []Person{
+	{"viewer@example.com", "a viewer (allowed domain example.com)"},
+	{"admin@example.com", "an admin (may delete clips)"},
+	{"stranger@example.org", "refused (403)"},
 }
 
 var pageTmpl = template.Must(template.Must(template.New("signin").Parse(`{{define "hidden"}}<input type="hidden" name="client_id" value="{{.ClientID}}">
@@ -208,7 +216,7 @@ var pageTmpl = template.Must(template.Must(template.New("signin").Parse(`{{defin
 <body>
 <main>
 <h1>Sign in to camvault</h1>
-<p class="note">Local dev issuer: no password, pick or type any email.</p>
+<p class="note">Local dev issuer: no password. Pick someone, or type any email; the note says what the API will let them do.</p>
 {{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
 {{if .Params.RedirectURI}}
 <form method="post" action="/authorize">
@@ -254,7 +262,7 @@ func (i *Issuer) renderPage(w http.ResponseWriter, status int, p authParams, err
 	}
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
 	w.WriteHeader(status)
-	_ = pageTmpl.Execute(w, pageData{Params: p, Error: errText, Suggested: suggested})
+	_ = pageTmpl.Execute(w, pageData{Params: p, Error: errText, Suggested: i.people})
 }
 
 func (i *Issuer) authorizePage(w http.ResponseWriter, r *http.Request) {

@@ -44,6 +44,9 @@ type Config struct {
 	ClientID string
 	// Now is the clock for iat and exp; nil means time.Now.
 	Now func() time.Time
+	// People are offered as one-click sign-ins on the sign-in page, each
+	// with a note on what the API makes of them; nil means DefaultPeople.
+	People []Person
 }
 
 // Issuer signs ID tokens and serves the OIDC endpoints (see Handler).
@@ -53,6 +56,7 @@ type Issuer struct {
 	now      func() time.Time
 	key      *rsa.PrivateKey
 	kid      string
+	people   []Person
 }
 
 // New loads the signing key from cfg.KeyFile, or generates and stores one.
@@ -75,7 +79,12 @@ func New(cfg Config) (*Issuer, error) {
 		return nil, fmt.Errorf("issuer: public key: %w", err)
 	}
 	sum := sha256.Sum256(der)
-	return &Issuer{url: strings.TrimSuffix(cfg.URL, "/"), clientID: cfg.ClientID, now: cfg.Now, key: key, kid: base64.RawURLEncoding.EncodeToString(sum[:12])}, nil
+	iss := &Issuer{url: strings.TrimSuffix(cfg.URL, "/"), clientID: cfg.ClientID, now: cfg.Now, key: key, kid: base64.RawURLEncoding.EncodeToString(sum[:12])}
+	iss.people = cfg.People
+	if iss.people == nil {
+		iss.people = DefaultPeople
+	}
+	return iss, nil
 }
 
 func loadOrCreateKey(file string) (*rsa.PrivateKey, error) {

@@ -93,6 +93,9 @@ type Options struct {
 	// Log receives the stack's logs (request lines, notifications, the
 	// authorizer's decisions); nil discards.
 	Log *slog.Logger
+	// Progress receives the few lines a person waits for during Start
+	// (seeding on first start); nil discards.
+	Progress io.Writer
 	// Now is the gateway's authorizer-cache clock; nil means time.Now.
 	Now func() time.Time
 	// WrapAuthorizer, when set, wraps the real authorizer (tests count
@@ -194,7 +197,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 
 	// The dev issuer: its key persists so tokens survive restarts.
-	s.issuer, err = issuer.New(issuer.Config{URL: s.info.IssuerURL, KeyFile: filepath.Join(opts.DataDir, issuerKey)})
+	s.issuer, err = issuer.New(issuer.Config{URL: s.info.IssuerURL, KeyFile: filepath.Join(opts.DataDir, issuerKey), People: People(opts)})
 	if err != nil {
 		if errors.Is(err, issuer.ErrCorruptKey) {
 			return nil, fmt.Errorf("corrupt data dir %s: %w (run with --reset to start afresh)", opts.DataDir, err)
@@ -581,6 +584,9 @@ func (s *Stack) seed(ctx context.Context) error {
 	clips, err := seed.Plan(time.Now(), nil)
 	if err != nil {
 		return err
+	}
+	if s.opts.Progress != nil {
+		fmt.Fprintf(s.opts.Progress, "camvault-local: first start: seeding %d sample clips from %d cameras...\n", len(clips), len(seed.Cameras))
 	}
 	if err := seed.Upload(ctx, s.s3Client, Bucket, clips); err != nil {
 		return err

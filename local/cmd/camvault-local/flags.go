@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -81,6 +83,8 @@ func parseOptions(args []string, lookup func(string) (string, bool), stderr io.W
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	ttl, err := parseTTL(cacheTTL)
 	if err != nil {
 		return o, err
@@ -95,7 +99,27 @@ func parseOptions(args []string, lookup func(string) (string, bool), stderr io.W
 	if o.DataDir == "" {
 		return o, fmt.Errorf("--data-dir must not be empty")
 	}
+	// A web dir someone named must hold a built client; the default may be
+	// missing (make test-newman and make soak need only the API), and the
+	// banner then says so.
+	_, webEnv := lookup("CAMVAULT_WEB_DIR")
+	if set["web-dir"] || webEnv {
+		if err := checkWebDir(o.WebDir); err != nil {
+			return o, err
+		}
+	}
 	return o, nil
+}
+
+// checkWebDir reports a web dir without a built web client (index.html).
+func checkWebDir(dir string) error {
+	if dir == "" {
+		return fmt.Errorf("--web-dir must not be empty")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
+		return fmt.Errorf("--web-dir %s: no built web client there (no index.html); run make web-build and pass its web/dist", dir)
+	}
+	return nil
 }
 
 func parseTTL(s string) (time.Duration, error) {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,6 +11,10 @@ import (
 )
 
 func TestParseOptions(t *testing.T) {
+	web := t.TempDir()
+	if err := os.WriteFile(filepath.Join(web, "index.html"), []byte("<!doctype html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		args    []string
@@ -43,6 +49,14 @@ func TestParseOptions(t *testing.T) {
 		{"ttl over an hour", []string{"--cache-ttl", "2h"}, nil, nil, "--cache-ttl"},
 		{"stray argument", []string{"serve"}, nil, nil, "unexpected"},
 		{"unknown flag", []string{"--nope"}, nil, nil, "not defined"},
+		{"web dir without a built client", []string{"--web-dir", "/nonexistent"}, nil, nil, "--web-dir /nonexistent: no built web client there (no index.html); run make web-build"},
+		{"web dir from env without a built client", nil, map[string]string{"CAMVAULT_WEB_DIR": t.TempDir()}, nil, "no index.html"},
+		{"empty web dir", []string{"--web-dir", ""}, nil, nil, "--web-dir must not be empty"},
+		{"built web dir", []string{"--web-dir", web}, nil, func(t *testing.T, o optionsView) {
+			if o.WebDir != web {
+				t.Fatalf("%+v", o)
+			}
+		}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

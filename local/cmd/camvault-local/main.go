@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/camvault/camvault/local/stack"
@@ -31,18 +32,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "camvault-local:", err)
 		return 2
 	}
-	opts.Log = slog.New(slog.NewTextHandler(stderr, nil))
+	// While starting, only warnings and errors are logged: the first start
+	// ingests dozens of sample clips, and their lines would bury the banner.
+	// The banner comes last; request logs follow it.
+	level := new(slog.LevelVar)
+	level.Set(slog.LevelWarn)
+	opts.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	opts.Progress = stdout
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintln(stdout, "camvault-local: starting (first start seeds sample clips)...")
+	fmt.Fprintln(stdout, "camvault-local: starting...")
 	s, err := stack.Start(ctx, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "camvault-local:", err)
 		return 1
 	}
 	defer s.Close()
-	printBanner(stdout, s.Info(), filepath.Join(opts.DataDir, "local.json"))
+	printBanner(stdout, s.Info(), opts)
+	level.Set(slog.LevelInfo)
 
 	select {
 	case <-ctx.Done():
@@ -55,7 +63,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-func printBanner(w io.Writer, info stack.Info, localJSON string) {
+// printBanner says where everything listens and who may sign in, as
+// configured (the same notes as the dev issuer's sign-in page).
+func printBanner(w io.Writer, info stack.Info, opts stack.Options) {
+	web := info.WebURL
+	if checkWebDir(opts.WebDir) != nil {
+		web += "   (no web client built in " + opts.WebDir + ": run make web-build)"
+	}
+	var people strings.Builder
+	for _, p := range stack.People(opts) {
+		fmt.Fprintf(&people, "  %-22s %s\n", p.Email, p.Note)
+	}
 	fmt.Fprintf(w, `
 camvault is running locally (Ctrl-C stops everything):
 
@@ -66,13 +84,14 @@ camvault is running locally (Ctrl-C stops everything):
   DynamoDB     %s   (table %s)
 
 Sign in on the web client as one of:
-  viewer@example.com     a viewer (allowed domain example.com)
-  admin@example.com      an admin (may delete clips)
-  stranger@example.org   refused (403)
+%sAccess rules: %s
+(grants in the DynamoDB table %s can admit more people)
 
-A token for curl:  curl -s -d email=viewer@example.com %s/token
+A token for curl:  curl -s -d email=viewer@example.com %s/token | jq -r .id_token
+  (or, in the repo: make token EMAIL=viewer@example.com)
 These URLs are in %s
-`, info.WebURL, info.APIURL, trimStage(info.APIURL, info.Stage), info.IssuerURL, info.S3URL, info.Bucket, info.DynamoDBURL, info.Table, info.IssuerURL, localJSON)
+`, web, info.APIURL, trimStage(info.APIURL, info.Stage), info.IssuerURL, info.S3URL, info.Bucket, info.DynamoDBURL, info.Table,
+		people.String(), stack.AccessSummary(opts), info.AllowlistTable, info.IssuerURL, filepath.Join(opts.DataDir, "local.json"))
 }
 
 func trimStage(apiURL, stage string) string {
