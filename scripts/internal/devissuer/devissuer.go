@@ -52,7 +52,15 @@ func Token(ctx context.Context, client *http.Client, issuerURL string, r Request
 		return "", fmt.Errorf("dev issuer token: read answer: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("dev issuer token: %s answered %s: %s", endpoint, resp.Status, snippet(body))
+		// The issuer explains a refusal as {"error", "error_description"}.
+		var refusal struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		if json.Unmarshal(body, &refusal) == nil && refusal.Description != "" {
+			return "", fmt.Errorf("the dev issuer refused: %s", oneLine(refusal.Description))
+		}
+		return "", fmt.Errorf("dev issuer token: %s answered %s: %s", endpoint, resp.Status, oneLine(snippet(body)))
 	}
 	var out struct {
 		IDToken string `json:"id_token"`
@@ -73,4 +81,9 @@ func snippet(b []byte) string {
 		s = s[:200] + "..."
 	}
 	return s
+}
+
+// oneLine folds s onto one line, for an error message.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

@@ -22,6 +22,10 @@ func fakeIssuer(t *testing.T) *httptest.Server {
 			http.Error(w, "content type", http.StatusUnsupportedMediaType)
 		case r.PostFormValue("email") == "":
 			http.Error(w, `{"error":"email required"}`, http.StatusBadRequest)
+		case r.PostFormValue("email") == "notanemail":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"error":"invalid_request","error_description":"invalid email \"notanemail\""}` + "\n"))
 		case r.PostFormValue("email") == "empty@example.com":
 			w.Write([]byte(`{"expires_in":3600}`))
 		case r.PostFormValue("email") == "garbage@example.com":
@@ -48,6 +52,7 @@ func TestToken(t *testing.T) {
 		{name: "trailing slash and name", issuer: srv.URL + "/", req: Request{Email: "a@example.com", Name: "Ann"}, want: "tok-a@example.com-Ann"},
 		{name: "no email", issuer: srv.URL, req: Request{}, wantErrIn: "email is required"},
 		{name: "no issuer", issuer: "", req: Request{Email: "a@example.com"}, wantErrIn: "issuer URL is empty"},
+		{name: "refused", issuer: srv.URL, req: Request{Email: "notanemail"}, wantErrIn: `the dev issuer refused: invalid email "notanemail"`},
 		{name: "no id_token", issuer: srv.URL, req: Request{Email: "empty@example.com"}, wantErrIn: "no id_token"},
 		{name: "not json", issuer: srv.URL, req: Request{Email: "garbage@example.com"}, wantErrIn: "not JSON"},
 		{name: "wrong path", issuer: srv.URL + "/elsewhere", req: Request{Email: "a@example.com"}, wantErrIn: "404"},

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/camvault/camvault/scripts/internal/devissuer"
@@ -82,6 +83,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fs.Usage()
 		return 2
 	}
+	if *email != "" && !plausibleEmail(*email) {
+		fmt.Fprintf(env.Stderr, "token: --email %q is not an email address (like viewer@example.com)\n", *email)
+		return 2
+	}
 	client := env.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
@@ -138,4 +143,11 @@ func lookup(env Env, key string) string {
 	}
 	v, _ := env.Lookup(key)
 	return v
+}
+
+// plausibleEmail is a first check of an address, so a typo gets a clear line
+// without asking the issuer (which checks properly).
+func plausibleEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && strings.Contains(domain, ".") && !strings.ContainsAny(s, " \t\r\n") && !strings.HasSuffix(domain, ".")
 }

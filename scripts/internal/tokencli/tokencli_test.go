@@ -61,6 +61,7 @@ func TestRun(t *testing.T) {
 		{name: "google from env", args: []string{"--google"}, env: map[string]string{"GOOGLE_CLIENT_ID": google.ClientID, "GOOGLE_CLIENT_SECRET": google.ClientSecret}, postman: true, wantVar: [2]string{"token", loopbacktest.IDTokenPrefix}},
 		{name: "google refuses wrong secret", args: []string{"--google", "--client-id", google.ClientID, "--client-secret", "x"}, wantCode: 1, wantErrIn: "invalid_grant"},
 		{name: "google without client id", args: []string{"--google"}, wantCode: 2, wantErrIn: "--client-id"},
+		{name: "not an email", args: []string{"--email", "notanemail", "--issuer", issuer.URL}, wantCode: 2, wantErrIn: `token: --email "notanemail" is not an email address (like viewer@example.com)`},
 		{name: "neither", args: nil, wantCode: 2, wantErrIn: "exactly one"},
 		{name: "both", args: []string{"--google", "--email", "a@example.com"}, wantCode: 2, wantErrIn: "exactly one"},
 		{name: "stray argument", args: []string{"--email", "a@example.com", "extra"}, wantCode: 2, wantErrIn: "unexpected"},

@@ -19,6 +19,7 @@ import (
 	"github.com/camvault/camvault/scripts/internal/camera"
 	"github.com/camvault/camvault/scripts/internal/localstack"
 	"github.com/camvault/camvault/scripts/internal/s3local"
+	"github.com/camvault/camvault/videos-api/clip"
 )
 
 // Env is what the command takes from its surroundings.
@@ -103,9 +104,25 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 		first = t
 	}
+	// The camera and the files first: nothing is printed or contacted for a
+	// clip that cannot be uploaded.
+	if !clip.ValidCameraID(*cameraID) {
+		fmt.Fprintf(env.Stderr, "upload-clip: --camera %q: use 1 to 63 lowercase letters, digits or hyphens\n", *cameraID)
+		return 2
+	}
+	if err := camera.CheckClipFile(*file); err != nil {
+		fmt.Fprintf(env.Stderr, "upload-clip: %v\n", err)
+		return 1
+	}
 	thumb := *thumbnail
 	if thumb == "" && !*noThumbnail {
 		thumb = camera.ThumbnailBeside(*file)
+	}
+	if thumb != "" {
+		if err := camera.CheckThumbnailFile(thumb); err != nil {
+			fmt.Fprintf(env.Stderr, "upload-clip: %v\n", err)
+			return 1
+		}
 	}
 
 	client, target, err := s3Target(ctx, *bucket, *region, *pathStyle, localstack.Path(*localJSON, env.Lookup))

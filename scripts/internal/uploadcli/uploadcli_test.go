@@ -24,12 +24,25 @@ const bucket = "camvault-dev-clips"
 
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
+	// The start of an MP4 (an ftyp box, then anything) and of a JPEG.
 	mp4 := filepath.Join(dir, "motion.mp4")
-	if err := os.WriteFile(mp4, []byte("not really an mp4"), 0o600); err != nil {
+	if err := os.WriteFile(mp4, []byte("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2 moov and more"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "motion.jpg"), []byte("jpeg"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "motion.jpg"), []byte("\xFF\xD8\xFF\xE0 jpeg"), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	files := map[string]string{
+		"README.md":  "# camvault\n\nA serverless video vault.\n",
+		"empty.mp4":  "",
+		"photo.heic": "\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic",
+		"short.mp4":  "\x00\x00\x00\x04ftypisom",
+		"bad.jpg":    "not a jpeg",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	now := time.Date(2026, 11, 25, 15, 30, 0, 0, time.UTC)
 
@@ -54,8 +67,17 @@ func TestRun(t *testing.T) {
 		{name: "bad time", args: []string{"--camera", "porch", "--file", mp4, "--captured-at", "yesterday"}, wantCode: 2, wantErrIn: "RFC 3339"},
 		{name: "bad count", args: []string{"--camera", "porch", "--file", mp4, "--count", "0"}, wantCode: 2, wantErrIn: "--count"},
 		{name: "both targets", args: []string{"--camera", "porch", "--file", mp4, "--bucket", "b", "--local-json", "x"}, wantCode: 2, wantErrIn: "not both"},
-		{name: "bad camera id", args: []string{"--camera", "Porch!", "--file", mp4}, wantCode: 1, wantErrIn: "camera id"},
+		{name: "bad camera id", args: []string{"--camera", "Porch!", "--file", mp4}, wantCode: 2, wantErrIn: "--camera \"Porch!\""},
 		{name: "no local stack", args: []string{"--camera", "porch", "--file", mp4, "--local-json", filepath.Join(dir, "none.json")}, wantCode: 1, wantErrIn: "make dev"},
+		// The file is checked first: before any output, and before looking for a stack.
+		{name: "missing file, no stack", args: []string{"--camera", "porch", "--file", filepath.Join(dir, "gone.mp4"), "--local-json", filepath.Join(dir, "none.json")}, wantCode: 1, wantErrIn: "--file " + filepath.Join(dir, "gone.mp4") + ": no such file"},
+		{name: "README.md is no clip", args: []string{"--camera", "porch", "--file", filepath.Join(dir, "README.md")}, wantCode: 1, wantErrIn: "README.md is not an MP4 video"},
+		{name: "empty file", args: []string{"--camera", "porch", "--file", filepath.Join(dir, "empty.mp4")}, wantCode: 1, wantErrIn: "empty.mp4 is empty"},
+		{name: "a HEIC image", args: []string{"--camera", "porch", "--file", filepath.Join(dir, "photo.heic")}, wantCode: 1, wantErrIn: "is a HEIC image, not an MP4 video"},
+		{name: "broken ftyp box", args: []string{"--camera", "porch", "--file", filepath.Join(dir, "short.mp4")}, wantCode: 1, wantErrIn: "ftyp box is 4 bytes long"},
+		{name: "a directory", args: []string{"--camera", "porch", "--file", dir}, wantCode: 1, wantErrIn: "is not a file"},
+		{name: "thumbnail not a JPEG", args: []string{"--camera", "porch", "--file", mp4, "--thumbnail", filepath.Join(dir, "bad.jpg")}, wantCode: 1, wantErrIn: "bad.jpg is not a JPEG image"},
+		{name: "missing thumbnail", args: []string{"--camera", "porch", "--file", mp4, "--thumbnail", filepath.Join(dir, "gone.jpg")}, wantCode: 1, wantErrIn: "--thumbnail " + filepath.Join(dir, "gone.jpg") + ": no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +118,9 @@ func TestRun(t *testing.T) {
 			}
 			if tt.wantErrIn != "" && !strings.Contains(stderr.String(), tt.wantErrIn) {
 				t.Errorf("stderr = %q, want %q", stderr.String(), tt.wantErrIn)
+			}
+			if tt.wantCode != 0 && (stdout.Len() > 0 || strings.Count(stderr.String(), "\n") != 1) {
+				t.Errorf("a failure must be one line on stderr and nothing on stdout:\nstdout: %q\nstderr: %q", stdout.String(), stderr.String())
 			}
 			out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
 			if err != nil {
