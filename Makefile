@@ -134,6 +134,10 @@ postman: deps ## write build/api/camvault.postman_collection.json and an environ
 export: ## export the deployed STAGE's API from API Gateway (FORMAT=swagger|oas30|postman; needs AWS credentials)
 	scripts/export-api.sh $(STAGE) $(or $(FORMAT),oas30)
 
+.PHONY: grants
+grants: ## list or change grants and address bindings: ARGS="list" for the local stack, ARGS="--table NAME unbind a@example.com" for a stage
+	go run ./scripts/grants $(ARGS)
+
 .PHONY: token
 token: ## print an ID token: EMAIL=viewer@example.com for the local stack, or GOOGLE=1 for Google's loopback sign-in; POSTMAN_ENV=file writes it there
 	@go run ./scripts/token $(if $(GOOGLE),--google,--email $(or $(EMAIL),viewer@example.com)) $(if $(POSTMAN_ENV),--postman-env $(POSTMAN_ENV))

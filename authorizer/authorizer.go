@@ -43,9 +43,9 @@ type Authorizer struct {
 type Identity struct {
 	// Subject is Google's stable user id (sub).
 	Subject string
-	// Email is the verified address, lowercased.
+	// Email is the verified address, ASCII-lowercased (access.Canonical).
 	Email string
-	// Domain is the Workspace domain (hd), lowercased; empty for consumer accounts.
+	// Domain is the Workspace domain (hd), ASCII-lowercased; empty for consumer accounts.
 	Domain string
 	// Name is the display name, when the token has one.
 	Name string
@@ -78,8 +78,9 @@ func New(ctx context.Context, cfg Config) (*Authorizer, error) {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
 	var source access.GrantSource
+	var store *grants.Store
 	if cfg.AllowlistTable != "" {
-		store, err := grants.NewStore(cfg.DynamoDB, cfg.AllowlistTable, grants.WithTTL(cfg.GrantCacheTTL), grants.WithClock(cfg.Now))
+		store, err = grants.NewStore(cfg.DynamoDB, cfg.AllowlistTable, grants.WithTTL(cfg.GrantCacheTTL), grants.WithClock(cfg.Now))
 		if err != nil {
 			return nil, fmt.Errorf("authorizer config: %w", err)
 		}
@@ -88,6 +89,9 @@ func New(ctx context.Context, cfg Config) (*Authorizer, error) {
 	rules, err := access.NewRules(cfg.AllowedDomains, cfg.AllowedEmails, cfg.AdminEmails, source, log)
 	if err != nil {
 		return nil, fmt.Errorf("authorizer config: %w", err)
+	}
+	if store != nil {
+		rules.BindAddresses(store) // address rules hold for one Google account (README)
 	}
 	keySet := cfg.KeySet
 	if keySet == nil {
@@ -209,8 +213,8 @@ func (a *Authorizer) Verify(ctx context.Context, header string) (Identity, error
 	}
 	return Identity{
 		Subject: t.Subject,
-		Email:   strings.ToLower(c.Email),
-		Domain:  strings.ToLower(c.HostedDomain),
+		Email:   access.Canonical(c.Email), // ASCII only: no Unicode case folding
+		Domain:  access.Canonical(c.HostedDomain),
 		Name:    c.Name,
 		Picture: c.Picture,
 	}, nil
@@ -233,7 +237,7 @@ func (a *Authorizer) Authorize(ctx context.Context, token string) (Decision, err
 	if err != nil {
 		return Decision{}, err
 	}
-	d, err := a.rules.Decide(ctx, access.Person{Email: id.Email, Domain: id.Domain})
+	d, err := a.rules.Decide(ctx, access.Person{Email: id.Email, Domain: id.Domain, Subject: id.Subject})
 	if err != nil {
 		return Decision{Identity: id}, fmt.Errorf("authorize %s: %w", id.Subject, err)
 	}

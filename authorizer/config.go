@@ -10,6 +10,7 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
+	"github.com/camvault/camvault/authorizer/access"
 	"github.com/camvault/camvault/authorizer/grants"
 )
 
@@ -37,7 +38,7 @@ type Config struct {
 	// AllowlistTable is the DynamoDB table of dynamic grants; empty for none.
 	AllowlistTable string
 	// DynamoDB reads AllowlistTable; required when it is set.
-	DynamoDB grants.GetItemAPI
+	DynamoDB grants.API
 	// GrantCacheTTL is how long a grant lookup is cached (default 60s).
 	GrantCacheTTL time.Duration
 
@@ -84,13 +85,13 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 	cfg.Issuer = get("OIDC_ISSUER")
 	cfg.JWKSURL = get("OIDC_JWKS_URL")
 	for _, d := range cfg.AllowedDomains {
-		if strings.Contains(d, "@") || !strings.Contains(d, ".") {
+		if strings.Contains(d, "@") || !strings.Contains(d, ".") || !access.ValidSubject(d) {
 			errs = append(errs, fmt.Errorf("ALLOWED_DOMAINS: %q is not a domain", d))
 		}
 	}
 	for name, emails := range map[string][]string{"ALLOWED_EMAILS": cfg.AllowedEmails, "ADMIN_EMAILS": cfg.AdminEmails} {
 		for _, e := range emails {
-			if local, domain, ok := strings.Cut(e, "@"); !ok || local == "" || domain == "" {
+			if local, domain, ok := strings.Cut(e, "@"); !ok || local == "" || domain == "" || !access.ValidSubject(e) {
 				errs = append(errs, fmt.Errorf("%s: %q is not an email address", name, e))
 			}
 		}
@@ -104,7 +105,7 @@ func list(v string, lower bool) []string {
 	for _, s := range strings.Split(v, ",") {
 		s = strings.TrimSpace(s)
 		if lower {
-			s = strings.ToLower(s)
+			s = access.Canonical(s) // ASCII only: no Unicode case folding
 		}
 		if s != "" {
 			out = append(out, s)

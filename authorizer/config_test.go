@@ -43,6 +43,8 @@ func TestConfigFromEnv(t *testing.T) {
 		{"domain without dot", map[string]string{"ALLOWED_DOMAINS": "localhost"}, "ALLOWED_DOMAINS"},
 		{"email without @", map[string]string{"ALLOWED_EMAILS": "example.com"}, "ALLOWED_EMAILS"},
 		{"admin without local part", map[string]string{"ADMIN_EMAILS": "@example.com"}, "ADMIN_EMAILS"},
+		{"look-alike admin (KELVIN SIGN)", map[string]string{"ADMIN_EMAILS": "\u212Aate@example.com"}, "ADMIN_EMAILS"},
+		{"non-ASCII domain", map[string]string{"ALLOWED_DOMAINS": "b\u00fccher.example"}, "ALLOWED_DOMAINS"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := authorizer.ConfigFromEnv(env(tt.env))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/camvault/camvault/authorizer/grants"
 	"github.com/camvault/camvault/authorizer/grantstest"
@@ -94,7 +95,7 @@ func TestGrantsFromDynamoDB(t *testing.T) {
 		cfg.DynamoDB = client
 		f := newFixture(t, cfg, keyA)
 		for _, tt := range []struct{ email, hd, want string }{
-			{"boss@example.com", "example.com", "allow"},                           // admin list needs no table
+			{"boss@example.com", "example.com", "error: authorizer unavailable"},   // no grant needed, but its binding is unknown
 			{"viewer@example.com", "example.com", "error: authorizer unavailable"}, // a grant might restrict them
 			{"friend@gmail.com", "", "error: authorizer unavailable"},              // likewise
 			{"x@other.com", "other.com", "error: authorizer unavailable"},          // no guess: a 500, never cached
@@ -166,5 +167,70 @@ func TestGrantsOutageFailsClosed(t *testing.T) {
 	}
 	if strings.Contains(logs, "(grants unavailable)\"") {
 		t.Errorf("a static rule still answered during the outage:\n%s", logs)
+	}
+}
+
+// TestAddressBinding: an address rule holds for the Google account that
+// first used the address; a later token with the same address and another
+// sub is refused with a clear log line until an operator removes the
+// binding. Kelvin-sign look-alikes never match an address rule.
+func TestAddressBinding(t *testing.T) {
+	keyA, _, _, _ := testKeys(t)
+	ctx := context.Background()
+	client := grantstest.Client(dynalitetest.Start(t))
+	const table = "camvault-allowlist"
+	if err := grantstest.CreateTable(ctx, client, table); err != nil {
+		t.Fatal(err)
+	}
+	if err := grantstest.Put(ctx, client, table, "  Karl@Example.ORG ", "viewer", []string{"driveway"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := baseConfig()
+	cfg.AllowlistTable = table
+	cfg.DynamoDB = client
+	f := newFixture(t, cfg, keyA)
+	token := func(email, hd, sub string) string {
+		c := claims(email, hd)
+		c["sub"] = sub
+		return "Bearer " + keyA.Sign(t, c)
+	}
+	for _, tt := range []struct {
+		name, email, hd, sub, want string
+	}{
+		{"admin, first use binds", "boss@example.com", "example.com", "111", "allow"},
+		{"admin, same account", "boss@example.com", "example.com", "111", "allow"},
+		{"admin address, another account", "boss@example.com", "example.com", "222", "deny"},
+		{"email grant, written non-canonical, first use", "karl@example.org", "", "333", "allow"},
+		{"email grant, another account", "karl@example.org", "", "444", "deny"},
+		{"allowed email, first use", "friend@gmail.com", "", "555", "allow"},
+		{"allowed email, another account", "friend@gmail.com", "", "666", "deny"},
+		{"domain rule binds nothing", "someone@example.com", "example.com", "777", "allow"},
+		{"domain rule, another account", "someone@example.com", "example.com", "888", "allow"},
+		{"kelvin sign is not k", "\u212Aarl@example.org", "", "999", "deny"},
+	} {
+		if got := outcome(f.handle(t, token(tt.email, tt.hd, tt.sub))); got != tt.want {
+			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		}
+	}
+	logs := f.logs.String()
+	if n := strings.Count(logs, "identity binding refused"); n != 3 {
+		t.Errorf("%d binding refusals logged, want 3:\n%s", n, logs)
+	}
+	if !strings.Contains(logs, `"bound_sub":"111"`) || !strings.Contains(logs, `"sub":"222"`) {
+		t.Errorf("the refusal does not name both accounts:\n%s", logs)
+	}
+
+	// Re-bind: the operator deletes the binding; after the cache the next
+	// account to sign in with the address holds it.
+	if _, err := client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table),
+		Key: map[string]ddbtypes.AttributeValue{"subject": &ddbtypes.AttributeValueMemberS{Value: grants.BindKey("boss@example.com")}}}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(grants.DefaultTTL + time.Second)
+	if got := outcome(f.handle(t, token("boss@example.com", "example.com", "222"))); got != "allow" {
+		t.Errorf("after re-bind, the new account: %s", got)
+	}
+	if got := outcome(f.handle(t, token("boss@example.com", "example.com", "111"))); got != "deny" {
+		t.Errorf("after re-bind, the old account: %s", got)
 	}
 }

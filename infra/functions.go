@@ -110,6 +110,7 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	f.ingestFailuresTo(stack, data)
 	f.expireFromStream(data)
 	data.allowlist.GrantReadData(f.authorizer())
+	grantAddressBinding(f, data)
 	return f
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -140,6 +141,7 @@ type statement struct {
 	actions   []string
 	resources []any
 	effect    string
+	condition any
 }
 
 // statementsOf returns every statement of every inline policy and
@@ -154,7 +156,7 @@ func statementsOf(s *synthesized, roleID string) []statement {
 			if !ok {
 				list = []any{res}
 			}
-			out = append(out, statement{policy: policy, actions: strs(get(st, "Action")), resources: list, effect: get(st, "Effect").(string)})
+			out = append(out, statement{policy: policy, actions: strs(get(st, "Action")), resources: list, effect: get(st, "Effect").(string), condition: get(st, "Condition")})
 		}
 	}
 	for id, p := range s.resources("AWS::IAM::Policy") {
@@ -274,7 +276,10 @@ func TestLeastPrivilege(t *testing.T) {
 	write := []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 	type want struct {
 		videosRead, videosWrite, allowlistRead, secret bool
-		s3                                             []string
+		// bindOnly: the only write is PutItem of address bindings
+		// (keys BIND#...) in the allowlist table.
+		bindOnly bool
+		s3       []string
 		// sqs is what the function may do to the ingest dead-letter
 		// queue: only ingest's role, through which Lambda delivers its
 		// failed events, may send to it.
@@ -291,7 +296,7 @@ func TestLeastPrivilege(t *testing.T) {
 		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject"}},
 		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}, sqs: []string{"sqs:SendMessage"}},
 		routes.FunctionExpire:      {expiry: true},
-		AuthorizerFunction:         {allowlistRead: true},
+		AuthorizerFunction:         {allowlistRead: true, bindOnly: true},
 	}
 	expiryActions := "dynamodb:DescribeStream,dynamodb:GetRecords,dynamodb:GetShardIterator,dynamodb:ListStreams,dynamodb:Query,dynamodb:UpdateItem"
 	allStages(t, func(t *testing.T, s *synthesized) {
@@ -393,7 +398,17 @@ func TestLeastPrivilege(t *testing.T) {
 				} else if hasAny(read...) {
 					t.Error("may read a table it does not need")
 				}
-				if !w.expiry && w.videosWrite != hasAny(write...) {
+				if w.bindOnly {
+					for _, st := range statementsOf(s, role) {
+						if st.effect == "Allow" && slices.Contains(st.actions, "dynamodb:PutItem") &&
+							(len(st.actions) != 1 || asJSON(st.condition) != `{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["BIND#*"]}}`) {
+							t.Errorf("PutItem beyond address bindings: %v %s", st.actions, asJSON(st.condition))
+						}
+					}
+					if !has("dynamodb:PutItem") || hasAny("dynamodb:UpdateItem", "dynamodb:DeleteItem") {
+						t.Error("want PutItem of bindings and no other table write")
+					}
+				} else if !w.expiry && w.videosWrite != hasAny(write...) {
 					t.Errorf("table writes allowed = %v, want %v", hasAny(write...), w.videosWrite)
 				}
 				if w.videosWrite && !has(write...) {

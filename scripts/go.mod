@@ -6,7 +6,10 @@ require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/config v1.33.18
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
+	github.com/aws/aws-sdk-go-v2/service/dynamodb v1.74.0
 	github.com/aws/aws-sdk-go-v2/service/s3 v1.114.10
+	github.com/camvault/camvault/authorizer v0.0.0
+	github.com/camvault/camvault/dynalite v0.0.0
 	github.com/camvault/camvault/videos-api v0.0.0
 	github.com/johannesboyne/gofakes3 v1.2.0
 	golang.org/x/oauth2 v0.38.0
@@ -21,6 +24,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/checksum v1.11.13 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/endpoint-discovery v1.13.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/s3shared v1.20.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/signin v1.13.1 // indirect
@@ -36,3 +40,5 @@ require (
 replace github.com/camvault/camvault/videos-api => ../videos-api
 
 replace github.com/camvault/camvault/dynalite => ../dynalite
+
+replace github.com/camvault/camvault/authorizer => ../authorizer

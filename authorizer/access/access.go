@@ -12,6 +12,9 @@
 //  6. otherwise: denied.
 //
 // The domain is always the hd claim, never the part of the address after @.
+// Addresses and domains are compared in Canonical form (ASCII lowercase, no
+// Unicode case folding). With a Binder, the address rules (1, 2 and 4) hold
+// only for the Google account (sub) that first used the address.
 // A grant with a role other than viewer or admin denies (fail closed). When
 // the grant source fails, only rule 1 (which no grant can override) still
 // answers; for everyone else Decide returns an error wrapping
@@ -80,12 +83,25 @@ type GrantSource interface {
 	Grant(ctx context.Context, subject string) (g Grant, found bool, err error)
 }
 
+// Binder ties an address to the Google account (sub) that first used it,
+// so that someone who later gets the same address (a deleted Workspace
+// account, a lapsed domain, a new consumer account) does not inherit its
+// access.
+type Binder interface {
+	// Bind returns the sub address is bound to, binding it to sub first
+	// when it is bound to none. An error means the binding is unknown.
+	Bind(ctx context.Context, address, sub string) (boundSub string, err error)
+}
+
 // Person is the verified identity the rules look at.
 type Person struct {
-	// Email is the verified address, lowercased.
+	// Email is the verified address (compared in Canonical form).
 	Email string
-	// Domain is the Workspace domain (hd claim), lowercased; empty when absent.
+	// Domain is the Workspace domain (hd claim); empty when absent.
 	Domain string
+	// Subject is Google's stable account id (sub), which address rules are
+	// bound to when the Rules have a Binder.
+	Subject string
 }
 
 // Rules are the access rules. The zero value denies everyone.
@@ -94,6 +110,7 @@ type Rules struct {
 	emails  map[string]bool
 	admins  map[string]bool
 	grants  GrantSource
+	binder  Binder
 	log     *slog.Logger
 }
 
@@ -107,7 +124,7 @@ var ErrNoRule = errors.New("no allow rule: set ALLOWED_DOMAINS, ALLOWED_EMAILS, 
 
 // NewRules returns rules for the given domains (matched against hd),
 // viewer addresses, admin addresses and grant source (nil for none). Entries
-// are compared case-insensitively. log receives one line per ignored invalid
+// are compared in Canonical form. log receives one line per ignored invalid
 // camera id (nil: slog.Default()).
 func NewRules(domains, emails, admins []string, grants GrantSource, log *slog.Logger) (*Rules, error) {
 	if log == nil {
@@ -123,12 +140,17 @@ func NewRules(domains, emails, admins []string, grants GrantSource, log *slog.Lo
 func set(list []string) map[string]bool {
 	m := make(map[string]bool, len(list))
 	for _, s := range list {
-		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+		if s = Canonical(s); s != "" {
 			m[s] = true
 		}
 	}
 	return m
 }
+
+// BindAddresses makes the address rules (admin list, email grants, allowed
+// list) hold only for the Google account that first used each address. Call
+// it before the Rules are used.
+func (r *Rules) BindAddresses(b Binder) { r.binder = b }
 
 // Decision is the outcome of Decide.
 type Decision struct {
@@ -141,46 +163,69 @@ type Decision struct {
 }
 
 // Decide applies the rules to p (see the package documentation for the
-// precedence). An error means the grant source failed and the static rules
-// did not allow p: the caller must fail closed without caching a decision.
+// precedence). An error means the grant source (or the Binder) failed and no
+// rule that grants cannot override decided: the caller must fail closed
+// without caching a decision.
 func (r *Rules) Decide(ctx context.Context, p Person) (Decision, error) {
-	email, domain := strings.ToLower(p.Email), strings.ToLower(p.Domain)
+	d, byAddress, err := r.decide(ctx, Canonical(p.Email), Canonical(p.Domain))
+	if err != nil || !d.Allowed || !byAddress || r.binder == nil {
+		return d, err
+	}
+	return r.bound(ctx, d, Canonical(p.Email), p.Subject)
+}
+
+// decide applies the precedence; byAddress reports whether the rule that
+// allowed is an address rule (1, 2 or 4).
+func (r *Rules) decide(ctx context.Context, email, domain string) (d Decision, byAddress bool, err error) {
 	if email != "" && r.admins[email] {
-		return Decision{Allowed: true, Access: Access{Role: Admin, AllCameras: true}, Reason: "admin email"}, nil
+		return Decision{Allowed: true, Access: Access{Role: Admin, AllCameras: true}, Reason: "admin email"}, true, nil
 	}
 	if r.grants != nil {
-		d, decided, err := r.decideByGrant(ctx, email, domain)
+		d, kind, err := r.decideByGrant(ctx, email, domain)
 		if err != nil {
 			// A grant may restrict (viewer of a few cameras) or block (any
 			// other role) a person the static rules admit to everything, so
 			// without the grants no static rule but the admin list may answer.
-			return Decision{}, fmt.Errorf("%w: %w", ErrGrantsUnavailable, err)
+			return Decision{}, false, fmt.Errorf("%w: %w", ErrGrantsUnavailable, err)
 		}
-		if decided {
-			return d, nil
+		if kind != "" {
+			return d, kind == "email", nil
 		}
 	}
-	if d, ok := r.static(email, domain); ok {
-		return d, nil
-	}
-	if domain == "" {
-		return Decision{Reason: "no hd claim and address not allowed"}, nil
-	}
-	return Decision{Reason: "domain and address not allowed"}, nil
-}
-
-func (r *Rules) static(email, domain string) (Decision, bool) {
 	all := Access{Role: Viewer, AllCameras: true}
 	if email != "" && r.emails[email] {
-		return Decision{Allowed: true, Access: all, Reason: "allowed email"}, true
+		return Decision{Allowed: true, Access: all, Reason: "allowed email"}, true, nil
 	}
 	if domain != "" && r.domains[domain] {
-		return Decision{Allowed: true, Access: all, Reason: "allowed domain"}, true
+		return Decision{Allowed: true, Access: all, Reason: "allowed domain"}, false, nil
 	}
-	return Decision{}, false
+	if domain == "" {
+		return Decision{Reason: "no hd claim and address not allowed"}, false, nil
+	}
+	return Decision{Reason: "domain and address not allowed"}, false, nil
 }
 
-func (r *Rules) decideByGrant(ctx context.Context, email, domain string) (Decision, bool, error) {
+// bound keeps d, allowed by an address rule, only if the address is bound
+// to sub (binding it now on first use).
+func (r *Rules) bound(ctx context.Context, d Decision, email, sub string) (Decision, error) {
+	if sub == "" {
+		return Decision{Reason: d.Reason + ", but no sub to bind the address to"}, nil
+	}
+	boundSub, err := r.binder.Bind(ctx, email, sub)
+	if err != nil {
+		return Decision{}, fmt.Errorf("%w: address binding: %w", ErrGrantsUnavailable, err)
+	}
+	if boundSub != sub {
+		r.log.Warn("identity binding refused: the address is bound to another Google account",
+			"email", email, "sub", sub, "bound_sub", boundSub, "rule", d.Reason)
+		return Decision{Reason: d.Reason + ", but the address is bound to another Google account (sub)"}, nil
+	}
+	return d, nil
+}
+
+// decideByGrant returns the decision of the first grant found and its kind
+// ("email" or "domain"), or kind "" when there is none.
+func (r *Rules) decideByGrant(ctx context.Context, email, domain string) (Decision, string, error) {
 	kinds := []struct{ subject, kind string }{{email, "email"}, {domain, "domain"}}
 	for _, k := range kinds {
 		if k.subject == "" {
@@ -188,13 +233,13 @@ func (r *Rules) decideByGrant(ctx context.Context, email, domain string) (Decisi
 		}
 		g, found, err := r.grants.Grant(ctx, k.subject)
 		if err != nil {
-			return Decision{}, false, fmt.Errorf("look up %s grant: %w", k.kind, err)
+			return Decision{}, "", fmt.Errorf("look up %s grant: %w", k.kind, err)
 		}
 		if found {
-			return r.fromGrant(g, k.kind), true, nil
+			return r.fromGrant(g, k.kind), k.kind, nil
 		}
 	}
-	return Decision{}, false, nil
+	return Decision{}, "", nil
 }
 
 func (r *Rules) fromGrant(g Grant, kind string) Decision {

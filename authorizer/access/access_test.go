@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/camvault/camvault/authorizer/access"
@@ -106,5 +107,122 @@ func TestValidCameraID(t *testing.T) {
 		if got := access.ValidCameraID(id); got != want {
 			t.Errorf("ValidCameraID(%q) = %v, want %v", id, got, want)
 		}
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	for in, want := range map[string]string{
+		" Ann@Example.COM ": "ann@example.com",
+		"ann@example.com":   "ann@example.com",
+		"\u212Aarl@x.com":   "\u212Aarl@x.com", // KELVIN SIGN is not folded to k
+		"\u0130stanbul.com": "\u0130stanbul.com",
+		"ÄRGER@EXAMPLE.COM": "Ärger@example.com", // only ASCII letters change
+		"":                  "",
+	} {
+		if got := access.Canonical(in); got != want {
+			t.Errorf("Canonical(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for s, want := range map[string]bool{
+		"ann@example.com": true, "example.com": true, "sub.example.co.uk": true,
+		"Ann@example.com": false, " ann@example.com": false, "": false, "ann@": false, "@example.com": false,
+		"a@b@example.com": false, "ann@localhost": false, "localhost": false, ".example.com": false,
+		"ann @example.com": false, "ann\x00@example.com": false, "BIND#ann@example.com": false, "\xff@example.com": false,
+		"\u212Aarl@example.com": false, "xn--bcher-kva.example": true, "ann@b\u00fccher.example": false,
+	} {
+		if got := access.ValidSubject(s); got != want {
+			t.Errorf("ValidSubject(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestNoUnicodeCaseFolding: U+212A KELVIN SIGN lowercases to "k" with
+// strings.ToLower; a token for "\u212Aarl@..." must not get karl's rules.
+func TestNoUnicodeCaseFolding(t *testing.T) {
+	src := mapGrants{grants: map[string]access.Grant{
+		"karl@example.org": {Subject: "karl@example.org", Role: access.Viewer},
+	}}
+	rules, err := access.NewRules(nil, []string{"kim@example.org"}, []string{"KATE@example.org"}, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"\u212Aarl@example.org", "\u212Aim@example.org", "\u212Aate@example.org", "\u212AATE@EXAMPLE.ORG"} {
+		d, err := rules.Decide(context.Background(), access.Person{Email: email})
+		if err != nil || d.Allowed {
+			t.Errorf("%q: %+v, %v: want denied", email, d, err)
+		}
+	}
+	if d, _ := rules.Decide(context.Background(), access.Person{Email: "Kate@Example.org"}); d.Access.Role != access.Admin {
+		t.Errorf("ASCII case still matches: %+v", d)
+	}
+}
+
+// mapBinder binds in memory.
+type mapBinder struct {
+	bound map[string]string
+	err   error
+}
+
+func (m *mapBinder) Bind(_ context.Context, address, sub string) (string, error) {
+	if m.err != nil {
+		return "", m.err
+	}
+	if b, ok := m.bound[address]; ok {
+		return b, nil
+	}
+	m.bound[address] = sub
+	return sub, nil
+}
+
+func TestAddressRulesBindToSub(t *testing.T) {
+	src := mapGrants{grants: map[string]access.Grant{
+		"ann@example.com": {Subject: "ann@example.com", Role: access.Viewer, Cameras: []string{"a"}},
+		"partner.com":     {Subject: "partner.com", Role: access.Viewer},
+		"eve@example.com": {Subject: "eve@example.com", Role: "blocked"},
+	}}
+	rules, err := access.NewRules([]string{"example.com"}, []string{"friend@gmail.com"}, []string{"boss@example.com"}, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &mapBinder{bound: map[string]string{}}
+	rules.BindAddresses(b)
+	ctx := context.Background()
+	for _, email := range []string{"boss@example.com", "ann@example.com", "friend@gmail.com"} {
+		if d, err := rules.Decide(ctx, access.Person{Email: email, Subject: "first"}); err != nil || !d.Allowed {
+			t.Fatalf("%s first use: %+v, %v", email, d, err)
+		}
+		if b.bound[email] != "first" {
+			t.Errorf("%s not bound on first use: %v", email, b.bound)
+		}
+		if d, err := rules.Decide(ctx, access.Person{Email: email, Subject: "first"}); err != nil || !d.Allowed {
+			t.Errorf("%s same account again: %+v, %v", email, d, err)
+		}
+		d, err := rules.Decide(ctx, access.Person{Email: email, Subject: "second"})
+		if err != nil || d.Allowed || !strings.Contains(d.Reason, "bound to another Google account") {
+			t.Errorf("%s other account: %+v, %v: want denied as bound elsewhere", email, d, err)
+		}
+	}
+	// Domain rules (hd) and refusals bind nothing.
+	for _, p := range []access.Person{
+		{Email: "x@example.com", Domain: "example.com", Subject: "s1"},
+		{Email: "y@partner.com", Domain: "partner.com", Subject: "s2"},
+		{Email: "eve@example.com", Domain: "example.com", Subject: "s3"},
+		{Email: "z@other.com", Domain: "other.com", Subject: "s4"},
+	} {
+		rules.Decide(ctx, p)
+		if _, ok := b.bound[p.Email]; ok {
+			t.Errorf("%s was bound", p.Email)
+		}
+	}
+	if d, _ := rules.Decide(ctx, access.Person{Email: "x@example.com", Domain: "example.com", Subject: "s9"}); !d.Allowed {
+		t.Error("a domain rule was refused for another sub")
+	}
+	// No sub: refused. A failing binder: no guess.
+	if d, err := rules.Decide(ctx, access.Person{Email: "boss@example.com"}); err != nil || d.Allowed {
+		t.Errorf("no sub: %+v, %v", d, err)
+	}
+	b.err = errors.New("table down")
+	if _, err := rules.Decide(ctx, access.Person{Email: "boss@example.com", Subject: "first"}); !errors.Is(err, access.ErrGrantsUnavailable) {
+		t.Errorf("binder failing: %v, want ErrGrantsUnavailable", err)
 	}
 }

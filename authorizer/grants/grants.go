@@ -2,9 +2,11 @@
 // allowlist table, with a short in-memory cache, so access can change without
 // a redeploy and without a table read per request.
 //
-// The table's partition key is subject (S): a lowercased address or domain.
-// Attributes: role (S, "viewer" or "admin") and, optionally, cameras (SS); no
-// cameras attribute means every camera.
+// The table's partition key is subject (S): an address or domain in
+// access.Canonical form. Attributes: role (S, "viewer" or "admin") and,
+// optionally, cameras (SS); no cameras attribute means every camera. Items
+// whose subject starts with BindPrefix bind an address to a Google account
+// (bind.go); no canonical subject can start with it.
 package grants
 
 import (
@@ -37,24 +39,29 @@ const (
 	AttrCameras = "cameras"
 )
 
-// GetItemAPI is the part of the DynamoDB client the store uses;
+// API is the part of the DynamoDB client the store uses (GetItem for grants
+// and bindings, PutItem only to bind an address on first use);
 // *dynamodb.Client satisfies it.
-type GetItemAPI interface {
+type API interface {
 	// GetItem reads one item.
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	// PutItem writes one item.
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 }
 
 // Store looks grants up in the allowlist table, caching results (found or
 // not) for its TTL. Errors are never cached. It implements access.GrantSource
 // and is safe for concurrent use.
 type Store struct {
-	client GetItemAPI
+	client API
 	table  string
 	ttl    time.Duration
 	now    func() time.Time
 
 	mu    sync.Mutex
 	cache map[string]entry
+	// bindings caches address -> bound sub (see bind.go).
+	bindings map[string]binding
 }
 
 type entry struct {
@@ -86,14 +93,14 @@ func WithClock(now func() time.Time) Option {
 }
 
 // NewStore returns a Store reading table through client.
-func NewStore(client GetItemAPI, table string, opts ...Option) (*Store, error) {
+func NewStore(client API, table string, opts ...Option) (*Store, error) {
 	if client == nil {
 		return nil, errors.New("grants: nil DynamoDB client")
 	}
 	if table == "" {
 		return nil, errors.New("grants: empty table name")
 	}
-	s := &Store{client: client, table: table, ttl: DefaultTTL, now: time.Now, cache: map[string]entry{}}
+	s := &Store{client: client, table: table, ttl: DefaultTTL, now: time.Now, cache: map[string]entry{}, bindings: map[string]binding{}}
 	for _, o := range opts {
 		o(s)
 	}

@@ -19,13 +19,13 @@ import (
 
 // countingClient counts GetItem calls on the way to a real DynamoDB API.
 type countingClient struct {
-	grants.GetItemAPI
+	grants.API
 	calls atomic.Int64
 }
 
 func (c *countingClient) GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
 	c.calls.Add(1)
-	return c.GetItemAPI.GetItem(ctx, in, opts...)
+	return c.API.GetItem(ctx, in, opts...)
 }
 
 func TestStore(t *testing.T) {
@@ -47,7 +47,7 @@ func TestStore(t *testing.T) {
 	put("list@example.com", map[string]ddbtypes.AttributeValue{"role": &ddbtypes.AttributeValueMemberS{Value: "viewer"}, "cameras": &ddbtypes.AttributeValueMemberL{Value: []ddbtypes.AttributeValue{&ddbtypes.AttributeValueMemberS{Value: "yard"}}}})
 	put("odd@example.com", map[string]ddbtypes.AttributeValue{"role": &ddbtypes.AttributeValueMemberS{Value: "viewer"}, "cameras": &ddbtypes.AttributeValueMemberS{Value: "yard"}})
 
-	counting := &countingClient{GetItemAPI: client}
+	counting := &countingClient{API: client}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	store, err := grants.NewStore(counting, table, grants.WithTTL(time.Minute), grants.WithClock(func() time.Time { return now }))
 	if err != nil {

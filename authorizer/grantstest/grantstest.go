@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/camvault/camvault/authorizer/access"
 	"github.com/camvault/camvault/authorizer/grants"
 )
 
@@ -46,9 +47,14 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, table string) err
 	return nil
 }
 
-// Put writes a grant: subject (lowercased address or domain), role, and
+// Put writes a grant: subject (an address or domain, normalised with
+// access.Canonical; refused when it is still not a valid subject), role, and
 // cameras (nil for every camera).
 func Put(ctx context.Context, client *dynamodb.Client, table, subject, role string, cameras []string) error {
+	subject = access.Canonical(subject)
+	if !access.ValidSubject(subject) {
+		return fmt.Errorf("put grant: %q is not an address or domain", subject)
+	}
 	item := map[string]ddbtypes.AttributeValue{
 		grants.AttrSubject: &ddbtypes.AttributeValueMemberS{Value: subject},
 		grants.AttrRole:    &ddbtypes.AttributeValueMemberS{Value: role},

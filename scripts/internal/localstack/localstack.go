@@ -26,8 +26,10 @@ type Stack struct {
 	DynamoDBURL string `json:"dynamodbUrl"`
 	Bucket      string `json:"bucket"`
 	Table       string `json:"table"`
-	ClientID    string `json:"clientId"`
-	Stage       string `json:"stage"`
+	// AllowlistTable is the authorizer's table of grants and address bindings.
+	AllowlistTable string `json:"allowlistTable"`
+	ClientID       string `json:"clientId"`
+	Stage          string `json:"stage"`
 }
 
 // Path picks the local.json to read: flag if not empty, else the
