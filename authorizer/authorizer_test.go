@@ -33,7 +33,8 @@ func TestHandle(t *testing.T) {
 		}
 	}
 	fixed := func(h string) func(*testing.T) string { return func(*testing.T) string { return h } }
-	allGET := []string{arnPrefix + "GET/*"}
+	// Everyone who sees every camera reads everything and keeps any clip.
+	allGET := []string{arnPrefix + "GET/*", arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep"}
 
 	tests := []struct {
 		name    string

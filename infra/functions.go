@@ -33,6 +33,7 @@ var sizes = map[string]functionSize{
 	routes.FunctionVideos:      {256, 10 * time.Second},
 	routes.FunctionVideo:       {256, 10 * time.Second},
 	routes.FunctionDeleteVideo: {256, 15 * time.Second},
+	routes.FunctionKeep:        {256, 15 * time.Second},
 	routes.FunctionIngest:      {256, 30 * time.Second},
 	routes.FunctionExpire:      {128, 30 * time.Second},
 	AuthorizerFunction:         {256, 10 * time.Second},
@@ -101,12 +102,21 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	for _, name := range []string{routes.FunctionVideos, routes.FunctionVideo} {
 		f.byName[name].AddToRolePolicy(getClips)
 	}
+	// Retention is an object tag (clip.RetentionTag): ingest sets it,
+	// keep changes it, delete gives a kept clip's objects back before
+	// removing them.
+	tagClips := clipsStatement(data, "s3:PutObjectTagging")
 	del := f.byName[routes.FunctionDeleteVideo]
 	data.videos.GrantReadWriteData(del)
 	del.AddToRolePolicy(clipsStatement(data, "s3:DeleteObject"))
+	del.AddToRolePolicy(tagClips)
+	keep := f.byName[routes.FunctionKeep]
+	data.videos.GrantReadWriteData(keep)
+	keep.AddToRolePolicy(tagClips)
 	ingest := f.byName[routes.FunctionIngest]
 	data.videos.GrantReadWriteData(ingest)
 	ingest.AddToRolePolicy(getClips)
+	ingest.AddToRolePolicy(tagClips)
 	f.ingestFailuresTo(stack, data)
 	f.expireFromStream(data)
 	data.allowlist.GrantReadData(f.authorizer())

@@ -293,8 +293,9 @@ func TestLeastPrivilege(t *testing.T) {
 		routes.FunctionCameras:     {videosRead: true},
 		routes.FunctionVideos:      {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
 		routes.FunctionVideo:       {videosRead: true, s3: []string{"s3:GetObject"}},
-		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject"}},
-		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}, sqs: []string{"sqs:SendMessage"}},
+		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject", "s3:PutObjectTagging"}},
+		routes.FunctionKeep:        {videosRead: true, videosWrite: true, s3: []string{"s3:PutObjectTagging"}},
+		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject", "s3:PutObjectTagging"}, sqs: []string{"sqs:SendMessage"}},
 		routes.FunctionExpire:      {expiry: true},
 		AuthorizerFunction:         {allowlistRead: true, bindOnly: true},
 	}
@@ -423,6 +424,7 @@ func TestLeastPrivilege(t *testing.T) {
 						s3 = append(s3, a)
 					}
 				}
+				sort.Strings(s3)
 				if strings.Join(s3, ",") != strings.Join(w.s3, ",") {
 					t.Errorf("S3 actions %v, want %v", s3, w.s3)
 				}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/camvault/camvault/videos-api/clip"
 	"github.com/camvault/camvault/videos-api/store"
 )
 
@@ -94,10 +95,20 @@ func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
 		// delete before retention ends: a replaced or deleted clip stays as
 		// a noncurrent version for RetentionDays more.
 		Versioned: jsii.Bool(true),
+		// Only current objects tagged retention=standard expire: ingest
+		// tags every clip and thumbnail so, keeping a clip tags its objects
+		// kept. S3 lifecycle filters cannot say "not tagged kept", and a
+		// tag filter cannot go with the multipart clean-up, hence separate
+		// rules. Noncurrent versions (a deleted or renewed clip) expire
+		// whatever their tag: none is a live kept clip.
 		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:                                  jsii.String("expire-clips"),
+			Id:         jsii.String("expire-clips"),
+			Prefix:     jsii.String(ClipsPrefix),
+			TagFilters: &map[string]any{clip.RetentionTag: clip.RetentionStandard},
+			Expiration: awscdk.Duration_Days(jsii.Number(float64(st.RetentionDays))),
+		}, {
+			Id:                                  jsii.String("expire-noncurrent"),
 			Prefix:                              jsii.String(ClipsPrefix),
-			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(st.RetentionDays))),
 			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(float64(st.RetentionDays))),
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
 		}, {

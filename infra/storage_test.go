@@ -114,9 +114,25 @@ func TestClipsBucket(t *testing.T) {
 		if r["DeletionPolicy"] != want {
 			t.Errorf("deletion policy %v, want %s", r["DeletionPolicy"], want)
 		}
-		rule := get(p, "LifecycleConfiguration", "Rules", 0)
-		if get(rule, "Prefix") != "clips/" || get(rule, "ExpirationInDays") != float64(s.stage.RetentionDays) || get(rule, "Status") != "Enabled" {
-			t.Errorf("lifecycle rule %s, want clips/ expiring after %d days", asJSON(rule), s.stage.RetentionDays)
+		// Kept clips survive: the only expiring rule takes objects tagged
+		// retention=standard, never those tagged kept (or untagged).
+		rules, _ := get(p, "LifecycleConfiguration", "Rules").([]any)
+		var expiring int
+		for _, rule := range rules {
+			if get(rule, "Status") != "Enabled" || get(rule, "Prefix") != "clips/" {
+				t.Errorf("lifecycle rule %s, want enabled on clips/", asJSON(rule))
+			}
+			if get(rule, "ExpirationInDays") == nil && get(rule, "ExpirationDate") == nil {
+				continue
+			}
+			expiring++
+			if get(rule, "ExpirationInDays") != float64(s.stage.RetentionDays) ||
+				asJSON(get(rule, "TagFilters")) != `[{"Key":"retention","Value":"standard"}]` {
+				t.Errorf("expiring rule %s, want clips/ tagged retention=standard after %d days", asJSON(rule), s.stage.RetentionDays)
+			}
+		}
+		if expiring != 1 {
+			t.Errorf("%d expiring lifecycle rules, want 1: %s", expiring, asJSON(rules))
 		}
 		cors := get(p, "CorsConfiguration", "CorsRules", 0)
 		if asJSON(get(cors, "AllowedMethods")) != `["GET","HEAD"]` || !refersTo(get(cors, "AllowedOrigins"), s.onlyID(t, "AWS::CloudFront::Distribution")) {

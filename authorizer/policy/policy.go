@@ -65,12 +65,14 @@ func (a MethodARN) Resource(method, path string) string {
 }
 
 // Resources lists what access may call in this API and stage:
-//   - every camera: GET on every path, and for admins DELETE on every clip;
+//   - every camera: GET on every path, PUT and DELETE of every clip's keep
+//     mark, and for admins DELETE on every clip;
 //   - some cameras: GET me, cameras and videos, and per camera its clip list
-//     and clips (and for admins DELETE on its clips).
+//     and clips and its clips' keep marks (and for admins DELETE on its
+//     clips).
 func (a MethodARN) Resources(acc access.Access) []string {
 	if acc.AllCameras {
-		r := []string{a.Resource("GET", "*")}
+		r := []string{a.Resource("GET", "*"), a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep")}
 		if acc.Role == access.Admin {
 			r = append(r, a.Resource("DELETE", "cameras/*/videos/*"))
 		}
@@ -81,7 +83,8 @@ func (a MethodARN) Resources(acc access.Access) []string {
 		if !access.ValidCameraID(id) {
 			continue // never a wildcard or a path from an unchecked id
 		}
-		r = append(r, a.Resource("GET", "cameras/"+id+"/videos"), a.Resource("GET", "cameras/"+id+"/videos/*"))
+		r = append(r, a.Resource("GET", "cameras/"+id+"/videos"), a.Resource("GET", "cameras/"+id+"/videos/*"),
+			a.Resource("PUT", "cameras/"+id+"/videos/*/keep"), a.Resource("DELETE", "cameras/"+id+"/videos/*/keep"))
 		if acc.Role == access.Admin {
 			r = append(r, a.Resource("DELETE", "cameras/"+id+"/videos/*"))
 		}

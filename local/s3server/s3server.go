@@ -3,7 +3,9 @@
 // bucket's notification does in AWS: a successful PutObject, CopyObject or
 // CompleteMultipartUpload under the clips prefix invokes the ingest function
 // with a real S3 event, asynchronously, retried on error like an async Lambda
-// invocation.
+// invocation. Object tags (which gofakes3 lacks) are kept in memory by
+// mediatest.Tagging: the lifecycle rule's retention tag, which a restart
+// forgets (untagged objects are spared, as in S3).
 package s3server
 
 import (
@@ -23,6 +25,8 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3bolt"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/camvault/camvault/videos-api/media/mediatest"
 )
 
 // Ingest receives the S3 events of created objects; the videos-api's
@@ -122,7 +126,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	faker := gofakes3.New(backend, gofakes3.WithoutVersioning())
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{cfg: cfg, db: db, backend: backend, handler: faker.Server(), log: logger, ctx: ctx, cancel: cancel}
+	s := &Server{cfg: cfg, db: db, backend: backend, handler: mediatest.NewTagging(faker.Server()), log: logger, ctx: ctx, cancel: cancel}
 	s.idle = sync.NewCond(&s.mu)
 	s.seq.Store(uint64(time.Now().UnixNano()))
 	return s, nil

@@ -74,6 +74,7 @@ func (a *App) Handlers() map[string]Handler {
 		routes.FunctionVideos:      a.wrap(routes.FunctionVideos, routes.Viewer, a.videos),
 		routes.FunctionVideo:       a.wrap(routes.FunctionVideo, routes.Viewer, a.video),
 		routes.FunctionDeleteVideo: a.wrap(routes.FunctionDeleteVideo, routes.Admin, a.deleteVideo),
+		routes.FunctionKeep:        a.wrap(routes.FunctionKeep, routes.Viewer, a.keep),
 	}
 }
 

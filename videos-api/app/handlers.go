@@ -44,6 +44,8 @@ type videoJSON struct {
 	// SHA256 is the clip's SHA-256 (hex) as S3 verified it at upload, so a
 	// downloaded file can be checked: sha256sum clip.mp4.
 	SHA256 string `json:"sha256,omitempty"`
+	// Kept clips are exempt from retention (no expiresAt).
+	Kept bool `json:"kept,omitempty"`
 	// ThumbnailURL is signed in lists too, so a client shows a page of
 	// cards with one API request, not one per card.
 	ThumbnailURL string `json:"thumbnailUrl,omitempty"`
@@ -69,7 +71,7 @@ func toVideoJSON(v clip.Video) videoJSON {
 	j := videoJSON{
 		ID: v.ID, CameraID: v.CameraID, CapturedAt: formatTime(v.CapturedAt),
 		DurationSeconds: v.DurationSeconds, Size: v.Size, ContentType: v.ContentType,
-		HasThumbnail: v.ThumbnailKey != "", SHA256: v.SHA256,
+		HasThumbnail: v.ThumbnailKey != "", SHA256: v.SHA256, Kept: v.Kept,
 	}
 	if !v.ExpiresAt.IsZero() {
 		j.ExpiresAt = formatTime(v.ExpiresAt)
@@ -131,6 +133,9 @@ func (a *App) videos(ctx context.Context, req events.APIGatewayProxyRequest, c C
 	}
 	// The cursor is bound to everything that selects the list, and to the
 	// caller's camera set; not to limit, which may change between pages.
+	if p.kept {
+		route += "|kept"
+	}
 	scope := fmt.Sprintf("%s|%s|%s|%s|%s", route, p.camera, scopeTime(p.from), scopeTime(p.to), c.scope())
 	q := store.Query{From: p.from, To: p.to, Limit: p.limit}
 	if p.cursor != "" {
@@ -152,7 +157,13 @@ func (a *App) videos(ctx context.Context, req events.APIGatewayProxyRequest, c C
 		} else if err != nil {
 			return events.APIGatewayProxyResponse{}, err
 		}
-		page, err = a.store.CameraVideos(ctx, p.camera, q)
+		if p.kept {
+			page, err = a.store.KeptVideos(ctx, []string{p.camera}, q)
+		} else {
+			page, err = a.store.CameraVideos(ctx, p.camera, q)
+		}
+	case p.kept:
+		page, err = a.store.KeptVideos(ctx, keptScope(c), q)
 	case c.Access.All:
 		q.From, q.To = a.timelineWindow(q.From, q.To)
 		page, err = a.store.Timeline(ctx, q)
@@ -262,6 +273,11 @@ func (a *App) deleteVideo(ctx context.Context, req events.APIGatewayProxyRequest
 		return events.APIGatewayProxyResponse{}, errForbidden
 	}
 	v, err := a.store.DeleteVideo(ctx, cam, id, a.tombstoneUntil())
+	if err == nil && v.Kept {
+		// Objects the delete below fails to remove must not stay kept
+		// forever: give them back to the lifecycle rule first.
+		a.releaseObjects(ctx, v)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return events.APIGatewayProxyResponse{}, notFound("video")
 	}

@@ -31,6 +31,7 @@ import (
 	videosapi "github.com/camvault/camvault/videos-api"
 	"github.com/camvault/camvault/videos-api/app"
 	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/media/mediatest"
 	"github.com/camvault/camvault/videos-api/routes"
 	"github.com/camvault/camvault/videos-api/store"
 )
@@ -62,7 +63,23 @@ type env struct {
 	s3    *s3.Client
 	s3URL string
 	table string
+	// clock is the app's and the S3 stand-in's: now, unless a test moves it.
+	clock *testClock
+	// tags are the S3 stand-in's object tags.
+	tags *mediatest.Tagging
 }
+
+// testClock is now plus an offset a test may move forward.
+type testClock struct{ offset atomic.Int64 }
+
+// Now is the fixed test time plus the offset.
+func (c *testClock) Now() time.Time { return now.Add(time.Duration(c.offset.Load())) }
+
+// Since is for gofakes3's TimeSource.
+func (c *testClock) Since(t time.Time) time.Duration { return c.Now().Sub(t) }
+
+// Advance moves the clock forward by d.
+func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
@@ -75,7 +92,9 @@ func newEnv(t testing.TB) *env {
 	if err := store.CreateTable(ctx, ddb, table); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	clock := &testClock{}
+	tags := mediatest.NewTagging(gofakes3.New(s3mem.New(s3mem.WithTimeSource(clock))).Server())
+	srv := httptest.NewServer(tags)
 	t.Cleanup(srv.Close)
 	s3c := s3.New(s3.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: creds, UsePathStyle: true,
@@ -89,10 +108,10 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Now = func() time.Time { return now }
+	cfg.Now = clock.Now
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(cfg, ddb, s3c)
-	return &env{t: t, app: a, h: a.Handlers(), ddb: ddb, s3: s3c, s3URL: srv.URL, table: table}
+	return &env{t: t, app: a, h: a.Handlers(), ddb: ddb, s3: s3c, s3URL: srv.URL, table: table, clock: clock, tags: tags}
 }
 
 func mapEnv(m map[string]string) func(string) (string, bool) {

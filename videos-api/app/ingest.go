@@ -93,12 +93,15 @@ func (a *App) linkThumbnail(ctx context.Context, log, refusals *slog.Logger, k c
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		log.Info("thumbnail before its clip: linked when the clip arrives")
-		return nil
+		return a.tagRetention(ctx, k, k.ThumbnailKey, true)
 	case errors.Is(err, store.ErrThumbnailLinked):
 		refuse(refusals, k.ThumbnailKey, reasonThumbnailLinked)
 		return nil
 	case err != nil:
 		return fmt.Errorf("app: ingest %s: %w", k.ThumbnailKey, err)
+	}
+	if err := a.tagRetention(ctx, k, k.ThumbnailKey, false); err != nil {
+		return err
 	}
 	log.Info("linked thumbnail")
 	return nil
@@ -165,6 +168,9 @@ func (a *App) ingestClip(ctx context.Context, log, refusals *slog.Logger, k clip
 		if err := a.store.CountVideo(ctx, v, cameraName(obj.Metadata[metaCameraName])); err != nil {
 			return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
 		}
+	}
+	if err := a.tagRetention(ctx, k, k.ClipKey, created); err != nil {
+		return err
 	}
 	// Look for the thumbnail after the record exists: a thumbnail event
 	// that ran before the record was written found nothing to link, but

@@ -22,6 +22,7 @@ type listParams struct {
 	from, to time.Time
 	limit    int
 	cursor   string
+	kept     bool // only kept clips
 }
 
 // parseListParams reads and checks a list's query string; errors name the
@@ -47,6 +48,15 @@ func parseListParams(q map[string]string) (listParams, *apiError) {
 	}
 	if !p.from.IsZero() && !p.to.IsZero() && p.from.After(p.to) {
 		return p, badParam("from", "is after to")
+	}
+	if s, ok := q["kept"]; ok {
+		switch s {
+		case "true":
+			p.kept = true
+		case "false":
+		default:
+			return p, badParam("kept", "want true or false")
+		}
 	}
 	if _, ok := q["cursor"]; ok && (p.cursor == "" || len(p.cursor) > 256) {
 		return p, badParam("cursor", "malformed")

@@ -32,11 +32,13 @@ type Video struct {
 	ObjectKey string
 	// ThumbnailKey is the S3 key of the JPEG still, empty if none arrived.
 	ThumbnailKey string
-	// ExpiresAt is when retention removes it.
+	// ExpiresAt is when retention removes it; zero while the clip is kept.
 	ExpiresAt time.Time
 	// SHA256 is the MP4's SHA-256 in lowercase hex, as S3 verified it at
 	// upload; empty if the camera sent no checksum.
 	SHA256 string
+	// Kept clips are exempt from retention until someone un-keeps them.
+	Kept bool
 }
 
 // Access is what a caller may see: every camera, or a fixed set.

@@ -24,6 +24,8 @@ const (
 	FunctionVideos      = "videos"
 	FunctionVideo       = "video"
 	FunctionDeleteVideo = "delete-video"
+	// FunctionKeep keeps clips past retention and gives them back.
+	FunctionKeep = "keep"
 	// FunctionIngest is not behind a route: S3 ObjectCreated events invoke it.
 	FunctionIngest = "ingest"
 	// FunctionExpire is not behind a route: the clips table's stream
@@ -33,7 +35,7 @@ const (
 
 // Route is one method on one resource path of the API.
 type Route struct {
-	// Method is the HTTP method (GET, DELETE).
+	// Method is the HTTP method (GET, PUT, DELETE).
 	Method string
 	// Path is the resource path as API Gateway writes it, with {param}
 	// segments and no stage, e.g. /cameras/{cameraId}/videos.
@@ -59,6 +61,8 @@ func All() []Route {
 		{Method: "GET", Path: "/videos", Function: FunctionVideos, Role: Viewer, OperationID: "listVideos"},
 		{Method: "GET", Path: "/cameras/{cameraId}/videos/{videoId}", Function: FunctionVideo, Role: Viewer, CameraScoped: true, OperationID: "getVideo"},
 		{Method: "DELETE", Path: "/cameras/{cameraId}/videos/{videoId}", Function: FunctionDeleteVideo, Role: Admin, CameraScoped: true, OperationID: "deleteVideo"},
+		{Method: "PUT", Path: "/cameras/{cameraId}/videos/{videoId}/keep", Function: FunctionKeep, Role: Viewer, CameraScoped: true, OperationID: "keepVideo"},
+		{Method: "DELETE", Path: "/cameras/{cameraId}/videos/{videoId}/keep", Function: FunctionKeep, Role: Viewer, CameraScoped: true, OperationID: "unkeepVideo"},
 	}
 }
 

@@ -6,14 +6,14 @@ import (
 )
 
 func TestResourcesIncludeParentsInOrder(t *testing.T) {
-	want := []string{"/cameras", "/me", "/videos", "/cameras/{cameraId}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}"}
+	want := []string{"/cameras", "/me", "/videos", "/cameras/{cameraId}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}", "/cameras/{cameraId}/videos/{videoId}/keep"}
 	if got := Resources(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Resources() = %v, want %v", got, want)
 	}
 }
 
 func TestFunctions(t *testing.T) {
-	want := []string{"me", "cameras", "videos", "video", "delete-video", "ingest", "expire"}
+	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "ingest", "expire"}
 	if got := Functions(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Functions() = %v, want %v", got, want)
 	}
@@ -29,6 +29,8 @@ func TestMatch(t *testing.T) {
 		{"GET", "/cameras/front/videos", "listCameraVideos", map[string]string{"cameraId": "front"}},
 		{"GET", "/cameras/front/videos/01J0", "getVideo", map[string]string{"cameraId": "front", "videoId": "01J0"}},
 		{"DELETE", "/cameras/front/videos/01J0", "deleteVideo", map[string]string{"cameraId": "front", "videoId": "01J0"}},
+		{"PUT", "/cameras/front/videos/01J0/keep", "keepVideo", map[string]string{"cameraId": "front", "videoId": "01J0"}},
+		{"DELETE", "/cameras/front/videos/01J0/keep", "unkeepVideo", map[string]string{"cameraId": "front", "videoId": "01J0"}},
 		{"GET", "/cameras//videos", "", nil},
 		{"POST", "/me", "", nil},
 		{"GET", "/cameras/front", "", nil},
@@ -54,7 +56,8 @@ func TestAllows(t *testing.T) {
 		if !r.Allows(Admin) {
 			t.Errorf("%s %s: admin refused", r.Method, r.Path)
 		}
-		if got, want := r.Allows(Viewer), r.Method == "GET"; got != want {
+		// Viewers may read, and keep what they may see; only admins delete.
+		if got, want := r.Allows(Viewer), r.Method == "GET" || r.Function == FunctionKeep; got != want {
 			t.Errorf("%s %s: viewer allowed = %v, want %v", r.Method, r.Path, got, want)
 		}
 		if r.Allows("") {

@@ -23,7 +23,12 @@ func encodeVideo(v clip.Video) map[string]ddbtypes.AttributeValue {
 	item["size"] = num(v.Size)
 	item["contentType"] = str(v.ContentType)
 	item["objectKey"] = str(v.ObjectKey)
-	item[TableSchema.TTLAttribute] = num(v.ExpiresAt.Unix())
+	if !v.ExpiresAt.IsZero() {
+		item[TableSchema.TTLAttribute] = num(v.ExpiresAt.Unix())
+	}
+	if v.Kept {
+		item[attrKept] = &ddbtypes.AttributeValueMemberBOOL{Value: true}
+	}
 	item[TableSchema.TimelinePartitionKey] = str(timelinePK)
 	item[TableSchema.TimelineSortKey] = str(timelineSK(v.ID, v.CameraID))
 	if v.DurationSeconds > 0 {
@@ -55,6 +60,9 @@ func decodeVideo(item map[string]ddbtypes.AttributeValue) (clip.Video, error) {
 	v.DurationSeconds, _ = strconv.ParseFloat(getN(item, "durationSeconds"), 64)
 	if exp, err := strconv.ParseInt(getN(item, TableSchema.TTLAttribute), 10, 64); err == nil {
 		v.ExpiresAt = time.Unix(exp, 0).UTC()
+	}
+	if b, ok := item[attrKept].(*ddbtypes.AttributeValueMemberBOOL); ok && b.Value {
+		v.Kept = true
 	}
 	if v.ID == "" || v.CameraID == "" {
 		return clip.Video{}, fmt.Errorf("store: video item without ids")

@@ -449,11 +449,19 @@ func (s *Store) DeleteVideo(ctx context.Context, cameraID, videoID string, tombs
 	if got.Item == nil {
 		return clip.Video{}, ErrNotFound
 	}
-	if old, err := decodeVideo(got.Item); err == nil && old.ExpiresAt.After(tombstoneUntil) {
+	old, derr := decodeVideo(got.Item)
+	if derr == nil && old.ExpiresAt.After(tombstoneUntil) {
 		tombstoneUntil = old.ExpiresAt
 	}
 	if err := s.putTombstone(ctx, cameraID, videoID, tombstoneUntil); err != nil {
 		return clip.Video{}, err
+	}
+	if derr == nil && old.Kept {
+		// Off the kept lists before the record goes: no list shows a
+		// clip whose record is gone.
+		if err := s.dropKeepMarker(ctx, cameraID, videoID); err != nil {
+			return clip.Video{}, err
+		}
 	}
 	res, err := s.ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:                aws.String(s.table),
