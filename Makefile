@@ -37,8 +37,13 @@ help: ## list the targets and what each does
 dev: deps web-build tools ## run all of camvault locally (API, sign-in, S3, DynamoDB, web) until Ctrl-C; DEV_FLAGS=... passes flags
 	exec build/bin/camvault-local $(DEV_FLAGS)
 
+.PHONY: tree-snapshot
+tree-snapshot:
+	@scripts/tree-check.sh snapshot
+
 .PHONY: test
-test: deps build tools test-go test-fuzz-short test-web test-e2e test-newman ## every test suite: Go modules, short fuzz, web unit, browser e2e, Postman (newman)
+test: tree-snapshot deps build tools test-go test-fuzz-short test-web test-e2e test-newman ## every test suite: Go modules, short fuzz, web unit, browser e2e, Postman (newman); fails if they changed the tree
+	@scripts/tree-check.sh compare
 	@echo "make test: all suites passed"
 
 ##@ Building

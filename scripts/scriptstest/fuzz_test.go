@@ -107,3 +107,64 @@ func TestMakeTestFuzzesByCount(t *testing.T) {
 		}
 	}
 }
+
+// TestTreeCheck runs tree-check.sh in a scratch git repository: a tree left
+// as it was passes, a changed, rewritten or new file fails naming the path,
+// and files under ignored paths (build/) do not count.
+func TestTreeCheck(t *testing.T) {
+	h := newHarness(t, false)
+	root := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %q: %v\n%s", args, err, out)
+		}
+	}
+	write := func(name, body string) {
+		t.Helper()
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git("init", "-q")
+	write(".gitignore", "/build/\n")
+	write("docs/screenshots/timeline.png", "old picture")
+	write("edited.txt", "one")
+	git("add", ".")
+	git("commit", "-qm", "init")
+	write("edited.txt", "two") // a change the developer made before make test
+
+	env := "TREE_CHECK_ROOT=" + root
+	if r := h.run("tree-check.sh", []string{"snapshot"}, env); r.code != 0 {
+		t.Fatalf("snapshot: exit %d\n%s", r.code, r.stderr)
+	}
+	write("build/out.txt", "anything")
+	if r := h.run("tree-check.sh", []string{"compare"}, env); r.code != 0 {
+		t.Fatalf("an unchanged tree (and build/ output) fails: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, tt := range []struct{ name, file, body string }{
+		{"tracked file overwritten", "docs/screenshots/timeline.png", "new picture"},
+		{"changed file rewritten", "edited.txt", "three"},
+		{"new file", "stray.log", "x"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			old, _ := os.ReadFile(filepath.Join(root, tt.file))
+			write(tt.file, tt.body)
+			r := h.run("tree-check.sh", []string{"compare"}, env)
+			if r.code != 1 || !strings.Contains(r.stderr, "  "+tt.file+"\n") {
+				t.Errorf("exit %d, stderr %q; want a failure naming %s", r.code, r.stderr, tt.file)
+			}
+			if old == nil {
+				os.Remove(filepath.Join(root, tt.file))
+			} else {
+				write(tt.file, string(old))
+			}
+		})
+	}
+}
