@@ -25,7 +25,9 @@ func (i *Issuer) Handler() http.Handler {
 	})
 	mux.HandleFunc("POST /token", i.token)
 	mux.HandleFunc("OPTIONS /token", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
+		if !i.tokenOriginOK(w, r) {
+			return
+		}
 		w.Header().Set("Access-Control-Allow-Methods", "POST")
 		w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
 		w.WriteHeader(http.StatusNoContent)
@@ -69,8 +71,10 @@ func writeJSONError(w http.ResponseWriter, status int, code, desc string) {
 // token answers POST /token (form fields email, name, hd, expires_in, aud,
 // email_verified) with {"id_token": ..., "expires_in": N}.
 func (i *Issuer) token(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Header().Set("Cache-Control", "no-store")
+	if !i.tokenOriginOK(w, r) {
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		writeJSONError(w, http.StatusBadRequest, "invalid_request", "the body must be a form (application/x-www-form-urlencoded)")
@@ -92,6 +96,25 @@ func (i *Issuer) token(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"id_token": tok, "expires_in": int(exp.Seconds()), "token_type": "Bearer"})
+}
+
+// tokenOriginOK lets POST /token be called by scripts (no Origin header) and
+// by the web client's origin only: a token mints any identity, admins
+// included, so no other page a developer visits may obtain or even request
+// one. For any other Origin it answers 403 and reports false; for the web
+// client it sets the CORS headers.
+func (i *Issuer) tokenOriginOK(w http.ResponseWriter, r *http.Request) bool {
+	w.Header().Add("Vary", "Origin")
+	origin, sent := r.Header["Origin"]
+	if !sent {
+		return true
+	}
+	if i.webOrigin == "" || len(origin) != 1 || origin[0] != i.webOrigin {
+		writeJSONError(w, http.StatusForbidden, "origin_not_allowed", "POST /token answers only the web client's origin (and scripts, which send no Origin)")
+		return false
+	}
+	w.Header().Set("Access-Control-Allow-Origin", i.webOrigin)
+	return true
 }
 
 func tokenRequestFromForm(f url.Values) (TokenRequest, error) {

@@ -24,6 +24,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/camvault/camvault/authorizer/access"
 )
 
 // ClientID is the OAuth client id of the local web client and the default
@@ -47,6 +49,10 @@ type Config struct {
 	// People are offered as one-click sign-ins on the sign-in page, each
 	// with a note on what the API makes of them; nil means DefaultPeople.
 	People []Person
+	// WebOrigin is the web client's origin (http://127.0.0.1:4001), the only
+	// Origin POST /token answers; requests without an Origin (scripts) are
+	// answered too. Empty: no browser origin at all.
+	WebOrigin string
 }
 
 // Issuer signs ID tokens and serves the OIDC endpoints (see Handler).
@@ -57,6 +63,8 @@ type Issuer struct {
 	key      *rsa.PrivateKey
 	kid      string
 	people   []Person
+	// webOrigin is the only browser origin POST /token answers.
+	webOrigin string
 }
 
 // New loads the signing key from cfg.KeyFile, or generates and stores one.
@@ -81,6 +89,7 @@ func New(cfg Config) (*Issuer, error) {
 	sum := sha256.Sum256(der)
 	iss := &Issuer{url: strings.TrimSuffix(cfg.URL, "/"), clientID: cfg.ClientID, now: cfg.Now, key: key, kid: base64.RawURLEncoding.EncodeToString(sum[:12])}
 	iss.people = cfg.People
+	iss.webOrigin = strings.TrimSuffix(cfg.WebOrigin, "/")
 	if iss.people == nil {
 		iss.people = DefaultPeople
 	}
@@ -239,9 +248,11 @@ func (i *Issuer) JWKS() []byte {
 }
 
 // Subject returns the stable sub claim for an email: a 21-digit number
-// derived from its lowercased form, shaped like Google's.
+// derived from its ASCII-lowercased form (access.Canonical: no Unicode case
+// folding, so a KELVIN SIGN look-alike is another account), shaped like
+// Google's.
 func Subject(email string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(email)))
+	sum := sha256.Sum256([]byte(access.Canonical(email)))
 	n := binary.BigEndian.Uint64(sum[:8]) % 1e18
 	return "10" + fmt.Sprintf("%019d", n)
 }

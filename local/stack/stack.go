@@ -34,6 +34,7 @@ import (
 	"github.com/camvault/camvault/authorizer"
 	"github.com/camvault/camvault/dynalite"
 	"github.com/camvault/camvault/local/gateway"
+	"github.com/camvault/camvault/local/hostguard"
 	"github.com/camvault/camvault/local/issuer"
 	"github.com/camvault/camvault/local/s3server"
 	"github.com/camvault/camvault/local/seed"
@@ -197,7 +198,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 
 	// The dev issuer: its key persists so tokens survive restarts.
-	s.issuer, err = issuer.New(issuer.Config{URL: s.info.IssuerURL, KeyFile: filepath.Join(opts.DataDir, issuerKey), People: People(opts)})
+	s.issuer, err = issuer.New(issuer.Config{URL: s.info.IssuerURL, KeyFile: filepath.Join(opts.DataDir, issuerKey), People: People(opts), WebOrigin: s.info.WebURL})
 	if err != nil {
 		if errors.Is(err, issuer.ErrCorruptKey) {
 			return nil, fmt.Errorf("corrupt data dir %s: %w (run with --reset to start afresh)", opts.DataDir, err)
@@ -562,7 +563,8 @@ func (s *Stack) lock() error {
 
 // serve runs handler on l until Close.
 func (s *Stack) serve(name string, l net.Listener, h http.Handler) {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// Every server answers only loopback Host names (DNS rebinding).
+	srv := &http.Server{Handler: hostguard.Handler(h), ReadHeaderTimeout: 10 * time.Second}
 	s.servers = append(s.servers, srv)
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
