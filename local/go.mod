@@ -31,7 +31,6 @@ require (
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/tools v0.36.0 // indirect
 	gopkg.in/check.v1 v1.0.0-20201130134442-10cb98267c6c // indirect
-	gopkg.in/mgo.v2 v2.0.0-20180705113604-9856a29383ce // indirect
 )
 
 replace github.com/camvault/camvault/videos-api => ../videos-api
@@ -40,6 +39,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/dynamodb v1.74.0
 	github.com/camvault/camvault/authorizer v0.0.0
 	github.com/camvault/camvault/dynalite v0.0.0
+	gopkg.in/mgo.v2 v2.0.0-20180705113604-9856a29383ce
 )
 
 replace (

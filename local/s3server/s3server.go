@@ -22,7 +22,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3bolt"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
@@ -69,7 +68,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	db       *bolt.DB
-	backend  *s3bolt.Backend
+	backend  *boltBackend
 	handler  http.Handler
 	log      *slog.Logger
 	seq      atomic.Uint64
@@ -114,7 +113,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		return nil, fmt.Errorf("s3server: open %s (corrupt? run with --reset): %w", cfg.File, err)
 	}
-	backend := s3bolt.New(db)
+	backend := newBoltBackend(db)
 	if ok, err := backend.BucketExists(cfg.Bucket); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("s3server: read %s (corrupt? run with --reset): %w", cfg.File, err)
