@@ -99,6 +99,10 @@ type Options struct {
 	Progress io.Writer
 	// Now is the gateway's authorizer-cache clock; nil means time.Now.
 	Now func() time.Time
+	// GrantCacheTTL is how long the authorizer caches a grant lookup and a
+	// confirmed address binding; 0 means its default (60 s). Fault tests
+	// make it tiny to see a grants-table outage at once.
+	GrantCacheTTL time.Duration
 	// WrapAuthorizer, when set, wraps the real authorizer (tests count
 	// invocations with it).
 	WrapAuthorizer func(gateway.Authorizer) gateway.Authorizer
@@ -274,6 +278,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		AdminEmails:    opts.AdminEmails,
 		AllowlistTable: AllowlistTable,
 		DynamoDB:       s.ddb,
+		GrantCacheTTL:  opts.GrantCacheTTL,
 		Issuer:         s.info.IssuerURL,
 		JWKSURL:        s.info.IssuerURL + "/jwks",
 		Logger:         logger,
