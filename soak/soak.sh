@@ -30,8 +30,8 @@ faults() {
 	grep -E '^\s*--- (PASS|FAIL|SKIP)|answers by phase|killed dynalite' "$work/t.txt" | tee -a "$work/faults.txt"
 }
 : >"$work/faults.txt"
-faults soak . 'TestDynamoDBKilledMidLoad|TestLoad|TestChecksCatchViolations'
-faults authorizer . 'TestKeyRotationThroughHandle|TestNewWithKeyServerDown'
+faults soak . 'TestDynamoDBKilledMidLoad|TestGrantsTableOutage|TestLoad|TestChecksCatchViolations'
+faults authorizer . 'TestKeyRotationThroughHandle|TestNewWithKeyServerDown|TestGrantsOutageFailsClosed|TestAddressBinding'
 faults authorizer ./jwks 'TestOutageKeepsLastGoodKeys|TestColdOutage|TestCancelledCallerDoesNotPoisonCache'
 faults videos-api ./app 'TestIngestIsIdempotent|TestIngestOutOfOrder|TestIngestLinksThumbnailsInEitherOrder|TestIngestSkipsWhatIsNotAClip|TestRedeliveryAfterDeleteDoesNotResurrect|TestDelete|TestLateEventAfterFailedS3DeleteDoesNotResurrect|TestStorageFailures'
 
