@@ -37,7 +37,7 @@ const accessLogFormat = `{"requestId":"$context.requestId","ip":"$context.identi
 	`"errorMessage":"$context.error.message","userAgent":"$context.identity.userAgent",` +
 	`"xrayTraceId":"$context.xrayTraceId"}`
 
-// gatewayErrors are API Gateway's own answers, rewritten to DESIGN.md's error
+// gatewayErrors are API Gateway's own answers, rewritten to the API's error (docs/api.md)
 // shape and given CORS headers so the browser can read them (a 401 without
 // them looks like a CORS failure, not "signed out").
 var gatewayErrors = []struct {

@@ -41,7 +41,7 @@ func TestParseMethodARN(t *testing.T) {
 // call is one API request a person may make.
 type call struct{ method, path string }
 
-// routes are the API's routes (DESIGN.md), with two cameras' worth of ids.
+// routes are the API's routes (docs/api.md), with two cameras' worth of ids.
 var calls = []call{
 	{"GET", "me"},
 	{"GET", "cameras"},

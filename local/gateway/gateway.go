@@ -495,7 +495,7 @@ func (g *Gateway) origin() string {
 
 // gatewayResponseTypes describe API Gateway's own answers as camvault's API
 // configures them (infra/api.go's GatewayResponses): the x-amzn-ErrorType
-// header, the error code of DESIGN.md's error shape, and a status override.
+// header, the error code of the API's error shape (docs/api.md), and a status override.
 var gatewayResponseTypes = map[string]struct {
 	errorType string
 	code      string

@@ -23,7 +23,7 @@ import (
 	"github.com/camvault/camvault/videos-api/clip"
 )
 
-// Object metadata a device sets on its uploads (DESIGN.md, "Data"); S3
+// Object metadata a device sets on its uploads (docs/api.md, "Clip uploads"); S3
 // serves them as x-amz-meta-captured-at and x-amz-meta-duration-seconds.
 const (
 	MetaCapturedAt      = "captured-at"
