@@ -196,7 +196,11 @@ func (s *Server) Kill() {
 // guard is run by node in front of dynalite's cli.js. dynalite throws from a
 // request's error handler when a client hangs up mid-request (a cancelled
 // context in the AWS SDK does that), which kills the whole server; the guard
-// logs such hang-ups and keeps serving, and exits on anything else.
+// logs such hang-ups and keeps serving, and exits on anything else. It also
+// makes dynalite answer only requests whose Host is a loopback name
+// (127.0.0.1, localhost, [::1]), like every server of the local stack: a web
+// page that points its own name at 127.0.0.1 (DNS rebinding) gets a 403
+// instead of the tables.
 const guard = `process.on('uncaughtException', function (err) {
   if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
     console.error('dynalite: a client hung up mid-request: ' + err.message)
@@ -205,6 +209,33 @@ const guard = `process.on('uncaughtException', function (err) {
   console.error((err && err.stack) || err)
   process.exit(1)
 })
+var http = require('http')
+var createServer = http.createServer
+function loopbackHost(host) {
+  var h = String(host || '').toLowerCase()
+  var m = /^\[([^\]]*)\](:\d+)?$/.exec(h)
+  if (m) h = m[1]
+  else h = h.replace(/:\d+$/, '')
+  h = h.replace(/\.$/, '')
+  return h === '127.0.0.1' || h === 'localhost' || h === '::1'
+}
+http.createServer = function () {
+  var args = Array.prototype.slice.call(arguments)
+  var i = args.length - 1
+  if (typeof args[i] === 'function') {
+    var handler = args[i]
+    args[i] = function (req, res) {
+      if (!loopbackHost(req.headers.host)) {
+        res.statusCode = 403
+        res.setHeader('Content-Type', 'application/json')
+        res.end('{"error":{"code":"forbidden_host","message":"the local DynamoDB answers only Host 127.0.0.1, localhost or [::1] (DNS rebinding)"}}')
+        return
+      }
+      return handler(req, res)
+    }
+  }
+  return createServer.apply(this, args)
+}
 var cli = process.argv[1]
 process.argv.splice(1, 1, cli)
 require(cli)

@@ -124,3 +124,32 @@ func TestKillThenStartAgainOnSamePort(t *testing.T) {
 	}
 	conn.Close()
 }
+
+// TestLoopbackHostsOnly: dynalite answers only loopback Host names, so a
+// DNS-rebinding page cannot reach the local tables.
+func TestLoopbackHostsOnly(t *testing.T) {
+	s, err := dynalite.Start(context.Background(), dynalite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	port := strings.TrimPrefix(s.Endpoint(), "http://127.0.0.1")
+	for host, refused := range map[string]bool{
+		"127.0.0.1" + port: false, "localhost" + port: false, "[::1]" + port: false, "LOCALHOST": false,
+		"rebind.evil.example" + port: true, "127.0.0.1.nip.io" + port: true, "localhost.evil.example": true,
+	} {
+		req, _ := http.NewRequest(http.MethodPost, s.Endpoint(), strings.NewReader("{}"))
+		req.Host = host
+		req.Header.Set("X-Amz-Target", "DynamoDB_20120810.ListTables")
+		req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := resp.StatusCode == http.StatusForbidden && strings.Contains(string(body), "forbidden_host"); got != refused {
+			t.Errorf("Host %q: %d %s, want refused=%v", host, resp.StatusCode, body, refused)
+		}
+	}
+}
