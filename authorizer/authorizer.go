@@ -37,6 +37,9 @@ type Authorizer struct {
 	verifier *oidc.IDTokenVerifier
 	rules    *access.Rules
 	log      *slog.Logger
+	// tokens caches verified tokens; nil when disabled or when the key
+	// set is not a *jwks.KeySet (which alone can say a key was withdrawn).
+	tokens *tokenCache
 }
 
 // Identity is the verified person behind a token.
@@ -104,6 +107,10 @@ func New(ctx context.Context, cfg Config) (*Authorizer, error) {
 		}
 		keySet = ks
 	}
+	var tokens *tokenCache
+	if ks, ok := keySet.(*jwks.KeySet); ok && cfg.TokenCacheSize > 0 {
+		tokens = newTokenCache(cfg.TokenCacheSize, ks)
+	}
 	verifier := oidc.NewVerifier(cfg.Issuer, keySet, &oidc.Config{
 		SupportedSigningAlgs: []string{oidc.RS256},
 		// Checked below, with several client ids, both Google issuer
@@ -112,7 +119,7 @@ func New(ctx context.Context, cfg Config) (*Authorizer, error) {
 		SkipIssuerCheck:   true,
 		SkipExpiryCheck:   true,
 	})
-	return &Authorizer{cfg: cfg, verifier: verifier, rules: rules, log: log}, nil
+	return &Authorizer{cfg: cfg, verifier: verifier, rules: rules, log: log, tokens: tokens}, nil
 }
 
 // TokenFromHeader returns the token of an Authorization header value:
@@ -169,47 +176,73 @@ func (f *verifiedFlag) UnmarshalJSON(b []byte) error {
 
 // Verify checks the token (an Authorization header value or a bare token)
 // and returns who it is for. Any failure is a *TokenError.
+//
+// A token that verified before is answered from the verified-token cache
+// (keyed by SHA-256 of the whole token) while it has not expired and its
+// signing key is still published; anything else is verified in full, and
+// a token that verifies is remembered. Failures are never cached.
 func (a *Authorizer) Verify(ctx context.Context, header string) (Identity, error) {
 	token, err := TokenFromHeader(header)
 	if err != nil {
 		return Identity{}, err
 	}
+	if a.tokens == nil {
+		id, _, err := a.verify(ctx, token)
+		return id, err
+	}
+	v := jwks.Verification{JWT: token, Digest: jwks.SigningDigest(token), HasDigest: true}
+	key := keyOf(token, &v.Digest)
+	if id, ok := a.tokens.get(key, a.cfg.Now()); ok {
+		return id, nil
+	}
+	// The key set reuses the digest just computed: a miss hashes the
+	// signing input once, as it did before there was a cache.
+	id, exp, err := a.verify(jwks.WithVerification(ctx, &v), token)
+	if err == nil && v.OK {
+		a.tokens.put(&verifiedToken{key: key, identity: id, expiry: exp, kid: v.Kid, keyFP: v.Fingerprint})
+	}
+	return id, err
+}
+
+// verify checks a bare token in full and returns who it is for and its
+// expiry.
+func (a *Authorizer) verify(ctx context.Context, token string) (Identity, time.Time, error) {
 	t, err := a.verifier.Verify(ctx, token)
 	if err != nil {
 		// Classify only on failure, to keep the happy path to one header parse.
 		if _, herr := jwks.ParseHeader(token); herr != nil {
-			return Identity{}, &TokenError{Kind: ErrMalformedToken, Detail: herr.Error()}
+			return Identity{}, time.Time{}, &TokenError{Kind: ErrMalformedToken, Detail: herr.Error()}
 		}
-		return Identity{}, &TokenError{Kind: ErrBadSignature, Detail: err.Error()}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrBadSignature, Detail: err.Error()}
 	}
 	if !a.issuerOK(t.Issuer) {
-		return Identity{}, &TokenError{Kind: ErrWrongIssuer, Detail: fmt.Sprintf("%.100q", t.Issuer)}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrWrongIssuer, Detail: fmt.Sprintf("%.100q", t.Issuer)}
 	}
 	if !slices.ContainsFunc(t.Audience, func(aud string) bool { return slices.Contains(a.cfg.ClientIDs, aud) }) {
-		return Identity{}, &TokenError{Kind: ErrWrongAudience}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrWrongAudience}
 	}
 	now, skew := a.cfg.Now(), a.cfg.ClockSkew
 	if t.Expiry.IsZero() {
-		return Identity{}, &TokenError{Kind: ErrMissingClaims, Detail: "no exp"}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrMissingClaims, Detail: "no exp"}
 	}
 	if now.After(t.Expiry.Add(skew)) {
-		return Identity{}, &TokenError{Kind: ErrExpired}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrExpired}
 	}
 	if !t.IssuedAt.IsZero() && t.IssuedAt.After(now.Add(skew)) {
-		return Identity{}, &TokenError{Kind: ErrNotYetValid, Detail: "iat in the future"}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrNotYetValid, Detail: "iat in the future"}
 	}
 	var c claims
 	if err := t.Claims(&c); err != nil {
-		return Identity{}, &TokenError{Kind: ErrMalformedToken, Detail: "claims json"}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrMalformedToken, Detail: "claims json"}
 	}
 	if c.NotBefore != nil && time.Unix(int64(*c.NotBefore), 0).After(now.Add(skew)) {
-		return Identity{}, &TokenError{Kind: ErrNotYetValid, Detail: "nbf in the future"}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrNotYetValid, Detail: "nbf in the future"}
 	}
 	if t.Subject == "" || c.Email == "" {
-		return Identity{}, &TokenError{Kind: ErrMissingClaims, Detail: "no sub or email"}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrMissingClaims, Detail: "no sub or email"}
 	}
 	if !c.EmailVerified {
-		return Identity{}, &TokenError{Kind: ErrEmailNotVerified}
+		return Identity{}, time.Time{}, &TokenError{Kind: ErrEmailNotVerified}
 	}
 	return Identity{
 		Subject: t.Subject,
@@ -217,7 +250,7 @@ func (a *Authorizer) Verify(ctx context.Context, header string) (Identity, error
 		Domain:  access.Canonical(c.HostedDomain),
 		Name:    c.Name,
 		Picture: c.Picture,
-	}, nil
+	}, t.Expiry, nil
 }
 
 func (a *Authorizer) issuerOK(iss string) bool {

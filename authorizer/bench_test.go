@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -43,15 +44,63 @@ func benchSetup(b testing.TB) (*authorizer.Authorizer, *authorizertest.Key, *aut
 	return a, keyA, jwks, tok
 }
 
-// BenchmarkAuthorize is the warm path: verify the token, decide access,
-// build the Allow policy.
+// freshTokens are benchFresh tokens of distinct people, each valid now,
+// for an Authorizer whose verified-token cache holds half as many: cycled
+// in order, every one is a cache miss (least recently used goes first), so
+// each decision verifies in full, as a token the container has not seen.
+const benchFresh = 64
+
+func freshSetup(b testing.TB) (*authorizer.Authorizer, []string) {
+	_, key, jwks, _ := benchSetup(b)
+	cfg := baseConfig()
+	cfg.JWKSURL = jwks.URL
+	cfg.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	cfg.TokenCacheSize = benchFresh / 2
+	a, err := authorizer.New(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	toks := make([]string, benchFresh)
+	for i := range toks {
+		toks[i] = key.Sign(b, authorizertest.Claims(authorizer.GoogleIssuer, clientID, fmt.Sprintf("viewer%d@example.com", i), "example.com", time.Now()))
+	}
+	return a, toks
+}
+
+// BenchmarkAuthorize is the warm container's decision on a token it has not
+// verified yet: verify the token, decide access, build the Allow policy.
 func BenchmarkAuthorize(b *testing.B) {
+	a, toks := freshSetup(b)
+	arn, err := policy.ParseMethodARN(methodARN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d, err := a.Authorize(ctx, toks[i%benchFresh])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if doc := arn.Allow(d.Access); len(doc.Statement) != 1 {
+			b.Fatal("no policy")
+		}
+		i++
+	}
+}
+
+// BenchmarkAuthorizeRepeat is the decision on a token the container has
+// verified before (API Gateway asks again every authorizer TTL): the
+// verified-token cache answers for the token, access is decided as always.
+func BenchmarkAuthorizeRepeat(b *testing.B) {
 	a, _, _, tok := benchSetup(b)
 	arn, err := policy.ParseMethodARN(methodARN)
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
+	_, hits := authorizer.TokenCacheStats(a)
 	b.ReportAllocs()
 	for b.Loop() {
 		d, err := a.Authorize(ctx, tok)
@@ -62,18 +111,27 @@ func BenchmarkAuthorize(b *testing.B) {
 			b.Fatal("no policy")
 		}
 	}
+	if _, h := authorizer.TokenCacheStats(a); h == hits {
+		b.Fatal("the cache never answered: not the repeat path")
+	}
 }
 
-// BenchmarkHandle is the whole TOKEN event, with the decision log line.
+// BenchmarkHandle is the whole TOKEN event of a token not verified yet,
+// with the decision log line.
 func BenchmarkHandle(b *testing.B) {
-	a, _, _, tok := benchSetup(b)
+	a, toks := freshSetup(b)
 	ctx := context.Background()
-	req := events.APIGatewayCustomAuthorizerRequest{Type: "TOKEN", AuthorizationToken: "Bearer " + tok, MethodArn: methodARN}
+	reqs := make([]events.APIGatewayCustomAuthorizerRequest, len(toks))
+	for i, tok := range toks {
+		reqs[i] = events.APIGatewayCustomAuthorizerRequest{Type: "TOKEN", AuthorizationToken: "Bearer " + tok, MethodArn: methodARN}
+	}
 	b.ReportAllocs()
+	i := 0
 	for b.Loop() {
-		if _, err := a.Handle(ctx, req); err != nil {
+		if _, err := a.Handle(ctx, reqs[i%benchFresh]); err != nil {
 			b.Fatal(err)
 		}
+		i++
 	}
 }
 

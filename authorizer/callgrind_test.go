@@ -29,7 +29,7 @@ import (
 //	go test -c -o /tmp/authorizer.test .
 //	GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 GOGC=off CALLGRIND_N=200 \
 //	  valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out --collect-atstart=no \
-//	  --toggle-collect='*loopAuthorize' --toggle-collect='*loopRSAVerify' --toggle-collect='*loopIDToken' \
+//	  --toggle-collect='*loopAuthorize' --toggle-collect='*loopAuthorizeRepeat' --toggle-collect='*loopRSAVerify' --toggle-collect='*loopIDToken' \
 //	  /tmp/authorizer.test -test.run TestCallgrindLoops
 //	callgrind_annotate --inclusive=yes /tmp/cg.out | grep -E 'loop[A-Za-z]+ '
 //
@@ -63,15 +63,33 @@ func TestCallgrindLoops(t *testing.T) {
 	}
 	loopIDToken(v, tok, 1) // fetch and cache the certificates
 	t.Logf("token: %d bytes", len(tok))
-	loopAuthorize(a, arn, tok, n)
+	fresh, toks := freshSetup(t)
+	loopAuthorize(fresh, arn, toks, n)
+	loopAuthorizeRepeat(a, arn, tok, n)
 	loopRSAVerify(&key.Private.PublicKey, []byte(tok[:i]), sig, n)
 	loopIDToken(v, tok, n)
 }
 
-// loopAuthorize is BenchmarkAuthorize's body.
+// loopAuthorize is BenchmarkAuthorize's body: tokens the cache misses.
 //
 //go:noinline
-func loopAuthorize(a *authorizer.Authorizer, arn policy.MethodARN, tok string, n int) {
+func loopAuthorize(a *authorizer.Authorizer, arn policy.MethodARN, toks []string, n int) {
+	ctx := context.Background()
+	for i := range n {
+		d, err := a.Authorize(ctx, toks[i%len(toks)])
+		if err != nil {
+			panic(err)
+		}
+		if doc := arn.Allow(d.Access); len(doc.Statement) != 1 {
+			panic("no policy")
+		}
+	}
+}
+
+// loopAuthorizeRepeat is BenchmarkAuthorizeRepeat's body: one cached token.
+//
+//go:noinline
+func loopAuthorizeRepeat(a *authorizer.Authorizer, arn policy.MethodARN, tok string, n int) {
 	ctx := context.Background()
 	for range n {
 		d, err := a.Authorize(ctx, tok)

@@ -58,6 +58,12 @@ type Config struct {
 	// by unknown key ids (default 30s).
 	KeyRefreshInterval time.Duration
 
+	// TokenCacheSize bounds the cache of verified tokens (default
+	// DefaultTokenCacheSize; negative disables it). The cache works only
+	// with the default key set (KeySet unset), which can say whether a
+	// cached token's key is still published.
+	TokenCacheSize int
+
 	// ClockSkew is the leeway on exp, iat and nbf (default DefaultClockSkew).
 	ClockSkew time.Duration
 	// Now is the clock (default time.Now).
@@ -136,6 +142,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ClockSkew <= 0 {
 		c.ClockSkew = DefaultClockSkew
+	}
+	if c.TokenCacheSize == 0 {
+		c.TokenCacheSize = DefaultTokenCacheSize
 	}
 	if c.Now == nil {
 		c.Now = time.Now

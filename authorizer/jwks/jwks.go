@@ -75,7 +75,87 @@ type KeySet struct {
 type snapshot struct {
 	byID       map[string]*rsa.PublicKey
 	all        []*rsa.PublicKey
-	freshUntil time.Time // zero: no max-age hint
+	fpByID     map[string]Fingerprint // the fingerprint of byID[kid]
+	fps        []Fingerprint          // the fingerprint of all[i]
+	freshUntil time.Time              // zero: no max-age hint
+}
+
+// Fingerprint identifies a public key by its contents: SHA-256 of its
+// modulus and exponent. A key that leaves the set and comes back under the
+// same id with other contents has another fingerprint.
+type Fingerprint [sha256.Size]byte
+
+func fingerprint(pub *rsa.PublicKey) Fingerprint {
+	h := sha256.New()
+	h.Write(pub.N.Bytes())
+	var e [8]byte
+	for i := range e {
+		e[i] = byte(uint64(pub.E) >> (56 - 8*i))
+	}
+	h.Write(e[:])
+	var fp Fingerprint
+	h.Sum(fp[:0])
+	return fp
+}
+
+// Verification lets a caller that remembers verified tokens (a cache of
+// them) share work with VerifySignature and learn which key verified:
+// attach one to the context with WithVerification.
+type Verification struct {
+	// JWT and Digest, when Digest is set (HasDigest), are a token and the
+	// SHA-256 of its signing input (header "." payload), computed by the
+	// caller: VerifySignature uses the digest instead of hashing again,
+	// only for exactly that token (the strings are compared).
+	JWT       string
+	Digest    [sha256.Size]byte
+	HasDigest bool
+
+	// Kid is the verified token's key id ("" when it named none).
+	Kid string
+	// Fingerprint is the verifying key's.
+	Fingerprint Fingerprint
+	// OK is set once a signature verified.
+	OK bool
+}
+
+type verificationCtx struct{}
+
+// WithVerification returns a context in which VerifySignature uses v's
+// digest (for v.JWT only) and records the key that verified the token.
+func WithVerification(ctx context.Context, v *Verification) context.Context {
+	return context.WithValue(ctx, verificationCtx{}, v)
+}
+
+// SigningDigest returns SHA-256 of a compact JWS's signing input (all
+// before its last "."), as VerifySignature computes it.
+func SigningDigest(jwt string) [sha256.Size]byte {
+	i := strings.LastIndexByte(jwt, '.')
+	if i < 0 {
+		i = 0
+	}
+	return sha256.Sum256([]byte(jwt[:i]))
+}
+
+// Holds reports whether the key set still publishes the key with this id
+// and fingerprint (with kid "", any key of that fingerprint). Like
+// VerifySignature it starts a background refresh once the set's max-age
+// has passed, so a caller that skips verification still notices, on a
+// later call, a key that was withdrawn.
+func (k *KeySet) Holds(kid string, fp Fingerprint) bool {
+	s := k.keys.Load()
+	if !s.freshUntil.IsZero() && k.now().After(s.freshUntil) {
+		k.refreshInBackground()
+	}
+	if kid != "" {
+		got, ok := s.fpByID[kid]
+		return ok && got == fp
+	}
+	for _, f := range s.fps {
+		if f == fp {
+			return true
+		}
+	}
+	return false
 }
 
 // fetch is one fetch of the key set that several callers may wait for.
@@ -178,15 +258,24 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 		return nil, fmt.Errorf("%w: signature encoding", ErrMalformed)
 	}
 	sig := buf[:n]
-	signingInput := jwt[:len(h64)+1+len(p64)]
+	v, _ := ctx.Value(verificationCtx{}).(*Verification)
+	var digest [sha256.Size]byte
+	if v != nil && v.HasDigest && v.JWT == jwt {
+		digest = v.Digest
+	} else {
+		digest = sha256.Sum256([]byte(jwt[:len(h64)+1+len(p64)]))
+	}
 	s := k.keys.Load()
 	if !s.freshUntil.IsZero() && k.now().After(s.freshUntil) {
 		k.refreshInBackground()
 	}
 	if kid == "" {
 		// No key id: try every key we know, never a fetch.
-		for _, pub := range s.all {
-			if verify(pub, signingInput, sig) == nil {
+		for i, pub := range s.all {
+			if verify(pub, &digest, sig) == nil {
+				if v != nil {
+					v.Kid, v.Fingerprint, v.OK = "", s.fps[i], true
+				}
 				return payload(p64)
 			}
 		}
@@ -203,12 +292,16 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 		if err := k.refreshForUnknownKey(ctx); err != nil && !errors.Is(err, errRateLimited) {
 			return nil, err
 		}
-		if pub, ok = k.keys.Load().byID[kid]; !ok {
+		s = k.keys.Load()
+		if pub, ok = s.byID[kid]; !ok {
 			return nil, ErrUnknownKey
 		}
 	}
-	if err := verify(pub, signingInput, sig); err != nil {
+	if err := verify(pub, &digest, sig); err != nil {
 		return nil, err
+	}
+	if v != nil {
+		v.Kid, v.Fingerprint, v.OK = kid, s.fpByID[kid], true
 	}
 	return payload(p64)
 }
@@ -328,7 +421,7 @@ func parseSet(doc []byte) (*snapshot, error) {
 	if err := json.Unmarshal(doc, &set); err != nil {
 		return nil, fmt.Errorf("jwks parse: %w", err)
 	}
-	s := &snapshot{byID: make(map[string]*rsa.PublicKey, len(set.Keys))}
+	s := &snapshot{byID: make(map[string]*rsa.PublicKey, len(set.Keys)), fpByID: make(map[string]Fingerprint, len(set.Keys))}
 	for _, key := range set.Keys {
 		if key.Kty != "RSA" || key.Kid == "" || (key.Use != "" && key.Use != "sig") || (key.Alg != "" && key.Alg != "RS256") {
 			continue
@@ -340,8 +433,11 @@ func parseSet(doc []byte) (*snapshot, error) {
 		if _, dup := s.byID[key.Kid]; dup {
 			continue
 		}
+		fp := fingerprint(pub)
 		s.byID[key.Kid] = pub
+		s.fpByID[key.Kid] = fp
 		s.all = append(s.all, pub)
+		s.fps = append(s.fps, fp)
 	}
 	if len(s.all) == 0 {
 		return nil, errors.New("jwks parse: no usable RS256 key")
@@ -449,8 +545,7 @@ func parseHeader(h64 string) (Header, error) {
 }
 
 // verify checks an RS256 signature over signingInput.
-func verify(pub *rsa.PublicKey, signingInput string, sig []byte) error {
-	digest := sha256.Sum256([]byte(signingInput))
+func verify(pub *rsa.PublicKey, digest *[sha256.Size]byte, sig []byte) error {
 	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig); err != nil {
 		return ErrSignature
 	}
