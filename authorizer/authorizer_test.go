@@ -33,8 +33,8 @@ func TestHandle(t *testing.T) {
 		}
 	}
 	fixed := func(h string) func(*testing.T) string { return func(*testing.T) string { return h } }
-	// Everyone who sees every camera reads everything and keeps any clip.
-	allGET := []string{arnPrefix + "GET/*", arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep"}
+	// Viewers of every camera read and keep any clip, never the console.
+	allGET := viewerAll
 
 	tests := []struct {
 		name    string
@@ -168,7 +168,7 @@ func TestHandle(t *testing.T) {
 			}
 			wantRes := allGET
 			if tt.role == "admin" {
-				wantRes = append(slices.Clone(allGET), arnPrefix+"DELETE/cameras/*/videos/*")
+				wantRes = adminAll
 			}
 			if !slices.Equal(st.Resource, wantRes) {
 				t.Errorf("allow resources %v, want %v", st.Resource, wantRes)

@@ -74,7 +74,7 @@ func (a *Authorizer) Handle(ctx context.Context, req events.APIGatewayCustomAuth
 	return events.APIGatewayCustomAuthorizerResponse{
 		PrincipalID:    d.Identity.Subject,
 		PolicyDocument: arn.Allow(d.Access),
-		Context: map[string]any{
+		Context: revocationContext(map[string]any{
 			ContextEmail:   d.Identity.Email,
 			ContextSubject: d.Identity.Subject,
 			ContextDomain:  d.Identity.Domain,
@@ -82,7 +82,7 @@ func (a *Authorizer) Handle(ctx context.Context, req events.APIGatewayCustomAuth
 			ContextCameras: d.Access.CameraList(),
 			ContextName:    d.Identity.Name,
 			ContextPicture: d.Identity.Picture,
-		},
+		}, d, a.cfg.Now()),
 	}, nil
 }
 

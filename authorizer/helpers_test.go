@@ -147,3 +147,11 @@ func slogJSON(w *syncBuffer) *slog.Logger { return slog.New(slog.NewJSONHandler(
 
 // authorizerKeyRefresh is the default least time between key set fetches.
 const authorizerKeyRefresh = 30 * time.Second
+
+// viewerAll is the Allow resources of a viewer of every camera.
+var viewerAll = []string{arnPrefix + "GET/me", arnPrefix + "GET/cameras", arnPrefix + "GET/videos", arnPrefix + "GET/cameras/*/videos", arnPrefix + "GET/cameras/*/videos/*",
+	arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep"}
+
+// adminAll is the Allow resources of an admin of every camera.
+var adminAll = []string{arnPrefix + "GET/*", arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep",
+	arnPrefix + "DELETE/cameras/*/videos/*", arnPrefix + "PUT/grants/*", arnPrefix + "DELETE/grants/*", arnPrefix + "PATCH/cameras/*", arnPrefix + "DELETE/cameras/*"}

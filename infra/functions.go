@@ -34,9 +34,11 @@ var sizes = map[string]functionSize{
 	routes.FunctionVideo:       {256, 10 * time.Second},
 	routes.FunctionDeleteVideo: {256, 15 * time.Second},
 	routes.FunctionKeep:        {256, 15 * time.Second},
-	routes.FunctionIngest:      {256, 30 * time.Second},
-	routes.FunctionExpire:      {128, 30 * time.Second},
-	AuthorizerFunction:         {256, 10 * time.Second},
+	// admin removes a camera's clips in batches of bounded size per call.
+	routes.FunctionAdmin:  {256, 30 * time.Second},
+	routes.FunctionIngest: {256, 30 * time.Second},
+	routes.FunctionExpire: {128, 30 * time.Second},
+	AuthorizerFunction:    {256, 10 * time.Second},
 }
 
 // Ingest is invoked asynchronously by S3. Lambda retries a failed event
@@ -79,8 +81,31 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 		"URL_TTL":           st.URLTTL.String(),
 		"CURSOR_SECRET_ARN": *data.cursorSecret.SecretArn(),
 	}
+	auditDays := st.AuditRetentionDays
+	if auditDays <= 0 {
+		auditDays = 365
+	}
 	for _, name := range routes.Functions() {
-		f.add(stack, st, buildDir, name, videosEnv)
+		env := videosEnv
+		if name == routes.FunctionAdmin {
+			// The console writes the authorizer's grants and must know the
+			// owners (ADMIN_EMAILS), whom it never changes.
+			env = map[string]string{
+				"ALLOWLIST_TABLE":      *data.allowlist.TableName(),
+				"ADMIN_EMAILS":         strings.Join(st.AdminEmails, ","),
+				"AUDIT_RETENTION_DAYS": strconv.Itoa(auditDays),
+			}
+			for k, v := range videosEnv {
+				env[k] = v
+			}
+		}
+		if name == routes.FunctionVideo {
+			env = map[string]string{"AUDIT_RETENTION_DAYS": strconv.Itoa(auditDays)}
+			for k, v := range videosEnv {
+				env[k] = v
+			}
+		}
+		f.add(stack, st, buildDir, name, env)
 	}
 	f.add(stack, st, buildDir, AuthorizerFunction, map[string]string{
 		"GOOGLE_CLIENT_IDS": strings.Join(st.GoogleClientIDs, ","),
@@ -96,7 +121,10 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	// hand out URLs (videos for thumbnails, video) sign S3 GETs.
 	getClips := clipsStatement(data, "s3:GetObject")
 	data.cursorSecret.GrantRead(f.byName[routes.FunctionVideos], nil)
-	for _, name := range []string{routes.FunctionCameras, routes.FunctionVideos, routes.FunctionVideo} {
+	data.cursorSecret.GrantRead(f.byName[routes.FunctionAdmin], nil)
+	// Every API function reads the clips table: at least the revocation
+	// records that narrow a cached Allow (see videos-api/grant).
+	for _, name := range []string{routes.FunctionMe, routes.FunctionCameras, routes.FunctionVideos, routes.FunctionVideo} {
 		data.videos.GrantReadData(f.byName[name])
 	}
 	for _, name := range []string{routes.FunctionVideos, routes.FunctionVideo} {
@@ -106,6 +134,19 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	// keep changes it, delete gives a kept clip's objects back before
 	// removing them.
 	tagClips := clipsStatement(data, "s3:PutObjectTagging")
+	// video records each clip it hands out in the activity trail:
+	// PutItem only, so it can add entries but change nothing.
+	f.byName[routes.FunctionVideo].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("dynamodb:PutItem"),
+		Resources: jsii.Strings(*data.videos.TableArn()),
+	}))
+	adm := f.byName[routes.FunctionAdmin]
+	data.videos.GrantReadWriteData(adm)
+	adm.AddToRolePolicy(clipsStatement(data, "s3:DeleteObject"))
+	adm.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("dynamodb:GetItem", "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:DeleteItem"),
+		Resources: jsii.Strings(*data.allowlist.TableArn()),
+	}))
 	del := f.byName[routes.FunctionDeleteVideo]
 	data.videos.GrantReadWriteData(del)
 	del.AddToRolePolicy(clipsStatement(data, "s3:DeleteObject"))

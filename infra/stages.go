@@ -57,6 +57,9 @@ type Stage struct {
 	// RetentionDays is how long clips are kept: the clips bucket's lifecycle
 	// rule and the DynamoDB TTL use the same number.
 	RetentionDays int
+	// AuditRetentionDays is how long the activity trail keeps its entries
+	// (0: a year).
+	AuditRetentionDays int
 	// URLTTL is the lifetime of the signed play/download/thumbnail URLs.
 	URLTTL time.Duration
 	// ThrottleRate (requests per second) and ThrottleBurst limit the API stage.

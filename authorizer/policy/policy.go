@@ -65,28 +65,44 @@ func (a MethodARN) Resource(method, path string) string {
 }
 
 // Resources lists what access may call in this API and stage:
-//   - every camera: GET on every path, PUT and DELETE of every clip's keep
-//     mark, and for admins DELETE on every clip;
+//   - every camera: for viewers GET me, cameras, videos and every camera's
+//     clip lists and clips, PUT and DELETE of every clip's keep mark; for
+//     admins also GET on every path, DELETE on every clip and the console's
+//     writes (grants, cameras);
 //   - some cameras: GET me, cameras and videos, and per camera its clip list
-//     and clips and its clips' keep marks (and for admins DELETE on its
-//     clips).
+//     and clips and its clips' keep marks; admins also the console (grants,
+//     the activity trail) and, per camera, DELETE on its clips and PATCH and
+//     DELETE on the camera.
+//
+// The handlers check the role again and narrow the console's answers to
+// the caller's cameras.
 func (a MethodARN) Resources(acc access.Access) []string {
+	admin := acc.Role == access.Admin
+	if acc.AllCameras && admin {
+		return []string{a.Resource("GET", "*"), a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep"),
+			a.Resource("DELETE", "cameras/*/videos/*"), a.Resource("PUT", "grants/*"), a.Resource("DELETE", "grants/*"),
+			a.Resource("PATCH", "cameras/*"), a.Resource("DELETE", "cameras/*")}
+	}
 	if acc.AllCameras {
-		r := []string{a.Resource("GET", "*"), a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep")}
-		if acc.Role == access.Admin {
-			r = append(r, a.Resource("DELETE", "cameras/*/videos/*"))
-		}
-		return r
+		// Named, not GET *: a viewer never reaches the console's routes.
+		return []string{a.Resource("GET", "me"), a.Resource("GET", "cameras"), a.Resource("GET", "videos"),
+			a.Resource("GET", "cameras/*/videos"), a.Resource("GET", "cameras/*/videos/*"),
+			a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep")}
 	}
 	r := []string{a.Resource("GET", "me"), a.Resource("GET", "cameras"), a.Resource("GET", "videos")}
+	if admin {
+		r = append(r, a.Resource("GET", "grants"), a.Resource("GET", "grants/*"),
+			a.Resource("PUT", "grants/*"), a.Resource("DELETE", "grants/*"), a.Resource("GET", "audit"))
+	}
 	for _, id := range acc.Cameras {
 		if !access.ValidCameraID(id) {
 			continue // never a wildcard or a path from an unchecked id
 		}
 		r = append(r, a.Resource("GET", "cameras/"+id+"/videos"), a.Resource("GET", "cameras/"+id+"/videos/*"),
 			a.Resource("PUT", "cameras/"+id+"/videos/*/keep"), a.Resource("DELETE", "cameras/"+id+"/videos/*/keep"))
-		if acc.Role == access.Admin {
-			r = append(r, a.Resource("DELETE", "cameras/"+id+"/videos/*"))
+		if admin {
+			r = append(r, a.Resource("DELETE", "cameras/"+id+"/videos/*"),
+				a.Resource("PATCH", "cameras/"+id), a.Resource("DELETE", "cameras/"+id))
 		}
 	}
 	return r

@@ -265,7 +265,8 @@ func TestPreflight(t *testing.T) {
 	}{
 		{"/dev/me", 204, "GET,OPTIONS"},
 		{"/dev/cameras/front/videos/v1", 204, "DELETE,GET,OPTIONS"},
-		{"/dev/cameras/front", 204, "OPTIONS"},
+		{"/dev/cameras/front", 204, "DELETE,OPTIONS,PATCH"},
+		{"/dev/grants/ana@example.com", 204, "DELETE,GET,OPTIONS,PUT"},
 		{"/dev/nope", 404, ""},
 	}
 	for _, tt := range tests {

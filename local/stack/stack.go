@@ -244,6 +244,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 	videos := app.New(app.Config{
 		TableName: Table, BucketName: Bucket, WebOrigin: s.info.WebURL, CursorSecret: secret, Logger: logger,
+		AllowlistTable: AllowlistTable, Owners: lowercase(opts.AdminEmails),
 	}, s.ddb, s.s3Client)
 	s.s3, err = s3server.New(s3server.Config{
 		File: filepath.Join(opts.DataDir, s3File), Bucket: Bucket, Region: Region, WebOrigin: s.info.WebURL,
@@ -730,4 +731,15 @@ func createAllowlistTable(ctx context.Context, ddb *dynamodb.Client) error {
 		return fmt.Errorf("create the allowlist table in dynalite: %w", err)
 	}
 	return nil
+}
+
+// lowercase returns the addresses lowercased, as the console compares owners.
+func lowercase(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

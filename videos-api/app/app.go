@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/camvault/camvault/videos-api/activity"
 	"github.com/camvault/camvault/videos-api/cursor"
 	"github.com/camvault/camvault/videos-api/media"
 	"github.com/camvault/camvault/videos-api/routes"
@@ -30,6 +31,8 @@ type App struct {
 	cursor *cursor.Codec // nil when no valid cursor key: lists then fail closed
 	now    func() time.Time
 	log    *slog.Logger
+	grants *store.Grants // nil without ALLOWLIST_TABLE: the grant routes answer 500
+	revs   revocationCache
 }
 
 // New returns the App over the clips table and bucket of cfg, reached
@@ -49,6 +52,15 @@ func New(cfg Config, ddb *dynamodb.Client, s3c *s3.Client) *App {
 	}
 	if a.log == nil {
 		a.log = slog.Default()
+	}
+	if cfg.AllowlistTable != "" {
+		a.grants = store.NewGrants(ddb, cfg.AllowlistTable)
+	}
+	if a.cfg.ActivityRetentionDays <= 0 {
+		a.cfg.ActivityRetentionDays = activity.DefaultRetentionDays
+	}
+	if a.cfg.RevocationCacheTTL <= 0 {
+		a.cfg.RevocationCacheTTL = DefaultRevocationCacheTTL
 	}
 	if a.cfg.RetentionDays <= 0 {
 		a.cfg.RetentionDays = DefaultRetentionDays
@@ -75,6 +87,7 @@ func (a *App) Handlers() map[string]Handler {
 		routes.FunctionVideo:       a.wrap(routes.FunctionVideo, routes.Viewer, a.video),
 		routes.FunctionDeleteVideo: a.wrap(routes.FunctionDeleteVideo, routes.Admin, a.deleteVideo),
 		routes.FunctionKeep:        a.wrap(routes.FunctionKeep, routes.Viewer, a.keep),
+		routes.FunctionAdmin:       a.wrap(routes.FunctionAdmin, routes.Admin, a.admin),
 	}
 }
 
@@ -103,6 +116,15 @@ func (a *App) wrap(fn string, least routes.Role, h routeHandler) Handler {
 			return a.fail(errForbidden), nil
 		}
 		log = log.With("email", c.Email, "role", c.Role)
+		if rerr := a.applyRevocations(ctx, req, &c); rerr != nil {
+			var ae *apiError
+			if errors.As(rerr, &ae) {
+				log.Warn("refused: grant removed since the authorizer's decision")
+				return a.fail(ae), nil
+			}
+			log.Error("revocations unavailable", "error", rerr)
+			return a.fail(errUnavailable), nil
+		}
 		if !(routes.Route{Role: least}).Allows(c.Role) {
 			log.Warn("refused: role")
 			return a.fail(errForbidden), nil

@@ -40,6 +40,21 @@ type Config struct {
 	// key (CURSOR_SECRET_ARN); the Lambda wiring resolves it into
 	// CursorSecret at cold start.
 	CursorSecretARN string
+	// AllowlistTable is the authorizer's table of grants
+	// (ALLOWLIST_TABLE); the console's grant routes need it.
+	AllowlistTable string
+	// Owners are the ADMIN_EMAILS addresses, lowercase: the API never
+	// changes their access.
+	Owners []string
+	// ActivityRetentionDays is how long activity entries are kept
+	// (AUDIT_RETENTION_DAYS, default a year).
+	ActivityRetentionDays int
+	// RevocationCacheTTL is how long a function reuses the revocation
+	// records it read (default 10s); see package grant.
+	RevocationCacheTTL time.Duration
+	// RemovalBatchesPerCall is how many batches of clips one DELETE of a
+	// camera removes before answering 202 (default 8).
+	RemovalBatchesPerCall int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives structured logs; nil means slog.Default().
@@ -62,6 +77,8 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 		URLTTL:          DefaultURLTTL,
 		CursorSecret:    []byte(get("CURSOR_SECRET")),
 		CursorSecretARN: get("CURSOR_SECRET_ARN"),
+		AllowlistTable:  get("ALLOWLIST_TABLE"),
+		Owners:          owners(get("ADMIN_EMAILS")),
 	}
 	var errs []error
 	if s := get("RETENTION_DAYS"); s != "" {
@@ -77,6 +94,13 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 			errs = append(errs, fmt.Errorf("URL_TTL=%q: want a Go duration from 1m to 12h", s))
 		}
 		cfg.URLTTL = d
+	}
+	if s := get("AUDIT_RETENTION_DAYS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 3650 {
+			errs = append(errs, fmt.Errorf("AUDIT_RETENTION_DAYS=%q: want whole days from 1 to 3650", s))
+		}
+		cfg.ActivityRetentionDays = n
 	}
 	if len(cfg.CursorSecret) == 0 && cfg.CursorSecretARN == "" {
 		errs = append(errs, errors.New("CURSOR_SECRET or CURSOR_SECRET_ARN is required"))
@@ -107,4 +131,15 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("cursor secret of %d bytes: want at least 16", n))
 	}
 	return errors.Join(errs...)
+}
+
+// owners reads ADMIN_EMAILS: comma-separated, compared lowercase.
+func owners(s string) []string {
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }

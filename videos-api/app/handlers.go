@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/camvault/camvault/videos-api/activity"
 	"github.com/camvault/camvault/videos-api/clip"
 	"github.com/camvault/camvault/videos-api/store"
 )
@@ -29,6 +30,16 @@ type cameraJSON struct {
 	Name       string `json:"name"`
 	LastClipAt string `json:"lastClipAt,omitempty"`
 	ClipCount  int64  `json:"clipCount"`
+	// Disabled is true when the camera's uploads are refused.
+	Disabled bool `json:"disabled,omitempty"`
+}
+
+func toCameraJSON(cam clip.Camera) cameraJSON {
+	j := cameraJSON{ID: cam.ID, Name: cam.Name, ClipCount: cam.ClipCount, Disabled: cam.Disabled}
+	if !cam.LastClipAt.IsZero() {
+		j.LastClipAt = formatTime(cam.LastClipAt)
+	}
+	return j
 }
 
 // videoJSON is a clip in the lists.
@@ -94,14 +105,10 @@ func (a *App) cameras(ctx context.Context, _ events.APIGatewayProxyRequest, c Ca
 	}
 	out := listJSON[cameraJSON]{Items: []cameraJSON{}}
 	for _, cam := range all {
-		if !c.Access.Allows(cam.ID) {
+		if !c.Access.Allows(cam.ID) || cam.Removing {
 			continue
 		}
-		j := cameraJSON{ID: cam.ID, Name: cam.Name, ClipCount: cam.ClipCount}
-		if !cam.LastClipAt.IsZero() {
-			j.LastClipAt = formatTime(cam.LastClipAt)
-		}
-		out.Items = append(out.Items, j)
+		out.Items = append(out.Items, toCameraJSON(cam))
 	}
 	return a.json(http.StatusOK, out), nil
 }
@@ -243,6 +250,9 @@ func (a *App) video(ctx context.Context, req events.APIGatewayProxyRequest, c Ca
 			return events.APIGatewayProxyResponse{}, err
 		}
 	}
+	if err := a.recordOpen(ctx, c, v); err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
 	return a.json(http.StatusOK, out), nil
 }
 
@@ -288,6 +298,13 @@ func (a *App) deleteVideo(ctx context.Context, req events.APIGatewayProxyRequest
 		// The record is gone; only the camera's count or last clip time
 		// could not be updated.
 		a.log.Error("deleted video but not its camera summary", "camera", cam, "video", id, "error", err)
+	}
+	rec := activity.NewEntry(a.now(), c.Email, activity.ClipDelete)
+	rec.CameraID, rec.VideoID, rec.Before = cam, id, asJSON(toVideoJSON(v))
+	if err := a.Record(ctx, rec); err != nil {
+		// The clip is gone already: say so in the log rather than fail a
+		// delete that happened.
+		a.log.Error("deleted video but could not record it in the activity trail", "camera", cam, "video", id, "error", err)
 	}
 	keys := []string{v.ObjectKey, v.ThumbnailKey}
 	if k, perr := clip.ParseObjectKey(v.ObjectKey); perr == nil {

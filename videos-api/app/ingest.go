@@ -145,6 +145,9 @@ func (a *App) ingestClip(ctx context.Context, log, refusals *slog.Logger, k clip
 	if skip, err := a.tombstoned(ctx, log, k); err != nil || skip {
 		return err
 	}
+	if refuse, err := a.refusedCamera(ctx, log, k); err != nil || refuse {
+		return err
+	}
 	created, err := a.store.PutVideo(ctx, v)
 	if err != nil {
 		return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
@@ -222,4 +225,18 @@ func cameraName(s string) string {
 		s = string(r[:100])
 	}
 	return s
+}
+
+// refusedCamera reports whether the clip's camera refuses uploads (an
+// admin disabled it, or is removing it), and logs the refusal. The object
+// stays in the bucket, unrecorded, until the lifecycle rule removes it.
+func (a *App) refusedCamera(ctx context.Context, log *slog.Logger, k clip.ObjectKey) (bool, error) {
+	refuse, err := a.store.CameraRefusesUploads(ctx, k.CameraID)
+	if err != nil {
+		return false, fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
+	}
+	if refuse {
+		log.Warn("refused: camera disabled or being removed")
+	}
+	return refuse, nil
 }

@@ -12,6 +12,14 @@ type Camera struct {
 	LastClipAt time.Time
 	// ClipCount is how many clips it has on record.
 	ClipCount int64
+	// Disabled is true when an admin stopped accepting its uploads; its
+	// clips stay.
+	Disabled bool
+	// Removing is true while an admin's removal of the camera and its
+	// clips is under way: it is listed nowhere and accepts no uploads.
+	Removing bool
+	// RemovedClips counts the clips a removal has deleted so far.
+	RemovedClips int64
 }
 
 // Video is one recorded clip's metadata.

@@ -86,3 +86,35 @@ func (c *Codec) mac(scope string, body []byte) []byte {
 	h.Write(body)
 	return h.Sum(nil)
 }
+
+// maxKeyLen bounds the keys EncodeKey carries.
+const maxKeyLen = 160
+
+// EncodeKey returns the cursor of an opaque string position key (a grant
+// subject, an activity entry id) in the list named by scope. Key cursors
+// are signed apart from clip cursors, so neither passes for the other.
+func (c *Codec) EncodeKey(scope, key string) string {
+	body := []byte(key)
+	return b64.EncodeToString(body) + "." + b64.EncodeToString(c.mac("key\n"+scope, body))
+}
+
+// DecodeKey checks a cursor made by EncodeKey against scope and returns its
+// key, or an error wrapping ErrInvalid.
+func (c *Codec) DecodeKey(scope, token string) (string, error) {
+	if len(token) > maxLen {
+		return "", fmt.Errorf("%w: too long", ErrInvalid)
+	}
+	bodyPart, macPart, ok := strings.Cut(token, ".")
+	if !ok || bodyPart == "" || macPart == "" {
+		return "", fmt.Errorf("%w: malformed", ErrInvalid)
+	}
+	body, err1 := b64.DecodeString(bodyPart)
+	mac, err2 := b64.DecodeString(macPart)
+	if err1 != nil || err2 != nil || len(body) > maxKeyLen {
+		return "", fmt.Errorf("%w: malformed", ErrInvalid)
+	}
+	if !hmac.Equal(mac, c.mac("key\n"+scope, body)) {
+		return "", fmt.Errorf("%w: not issued for this query", ErrInvalid)
+	}
+	return string(body), nil
+}

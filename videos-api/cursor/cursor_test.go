@@ -60,3 +60,27 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestKeyCursors(t *testing.T) {
+	c, _ := cursor.New([]byte("0123456789abcdef"))
+	tok := c.EncodeKey("grants|*", "a@example.com")
+	if got, err := c.DecodeKey("grants|*", tok); err != nil || got != "a@example.com" {
+		t.Fatalf("DecodeKey = %q, %v", got, err)
+	}
+	if _, err := c.DecodeKey("grants|front", tok); !errors.Is(err, cursor.ErrInvalid) {
+		t.Errorf("other scope: %v, want ErrInvalid", err)
+	}
+	// A key cursor is no clip cursor, and the other way round.
+	if _, err := c.Decode("grants|*", tok); !errors.Is(err, cursor.ErrInvalid) {
+		t.Errorf("key cursor decoded as a clip cursor: %v", err)
+	}
+	clipTok := c.Encode("timeline|||*", pos)
+	if _, err := c.DecodeKey("timeline|||*", clipTok); !errors.Is(err, cursor.ErrInvalid) {
+		t.Errorf("clip cursor decoded as a key cursor: %v", err)
+	}
+	for _, bad := range []string{"", ".", "abc", strings.Repeat("a", 300), tok + "x"} {
+		if _, err := c.DecodeKey("grants|*", bad); !errors.Is(err, cursor.ErrInvalid) {
+			t.Errorf("DecodeKey(%q) = %v, want ErrInvalid", bad, err)
+		}
+	}
+}

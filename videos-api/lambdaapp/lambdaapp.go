@@ -20,8 +20,8 @@ import (
 
 // Load reads the environment and returns the App. withCursorKey says
 // whether the function serves paged lists and so needs the cursor key:
-// only "videos" does, and only it is granted the secret, so the others
-// skip that Secrets Manager call at cold start.
+// only "videos" and "admin" do, and only they are granted the secret, so
+// the others skip that Secrets Manager call at cold start.
 func Load(ctx context.Context, withCursorKey bool) (*app.App, error) {
 	cfg, err := app.ConfigFromEnv(os.LookupEnv)
 	if err != nil {

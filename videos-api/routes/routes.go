@@ -26,6 +26,9 @@ const (
 	FunctionDeleteVideo = "delete-video"
 	// FunctionKeep keeps clips past retention and gives them back.
 	FunctionKeep = "keep"
+	// FunctionAdmin serves the owner's console: grants, the activity
+	// trail and camera administration.
+	FunctionAdmin = "admin"
 	// FunctionIngest is not behind a route: S3 ObjectCreated events invoke it.
 	FunctionIngest = "ingest"
 	// FunctionExpire is not behind a route: the clips table's stream
@@ -35,7 +38,7 @@ const (
 
 // Route is one method on one resource path of the API.
 type Route struct {
-	// Method is the HTTP method (GET, PUT, DELETE).
+	// Method is the HTTP method (GET, PUT, PATCH, DELETE).
 	Method string
 	// Path is the resource path as API Gateway writes it, with {param}
 	// segments and no stage, e.g. /cameras/{cameraId}/videos.
@@ -63,6 +66,13 @@ func All() []Route {
 		{Method: "DELETE", Path: "/cameras/{cameraId}/videos/{videoId}", Function: FunctionDeleteVideo, Role: Admin, CameraScoped: true, OperationID: "deleteVideo"},
 		{Method: "PUT", Path: "/cameras/{cameraId}/videos/{videoId}/keep", Function: FunctionKeep, Role: Viewer, CameraScoped: true, OperationID: "keepVideo"},
 		{Method: "DELETE", Path: "/cameras/{cameraId}/videos/{videoId}/keep", Function: FunctionKeep, Role: Viewer, CameraScoped: true, OperationID: "unkeepVideo"},
+		{Method: "GET", Path: "/grants", Function: FunctionAdmin, Role: Admin, OperationID: "listGrants"},
+		{Method: "GET", Path: "/grants/{subject}", Function: FunctionAdmin, Role: Admin, OperationID: "getGrant"},
+		{Method: "PUT", Path: "/grants/{subject}", Function: FunctionAdmin, Role: Admin, OperationID: "putGrant"},
+		{Method: "DELETE", Path: "/grants/{subject}", Function: FunctionAdmin, Role: Admin, OperationID: "deleteGrant"},
+		{Method: "GET", Path: "/audit", Function: FunctionAdmin, Role: Admin, OperationID: "listAudit"},
+		{Method: "PATCH", Path: "/cameras/{cameraId}", Function: FunctionAdmin, Role: Admin, CameraScoped: true, OperationID: "updateCamera"},
+		{Method: "DELETE", Path: "/cameras/{cameraId}", Function: FunctionAdmin, Role: Admin, CameraScoped: true, OperationID: "removeCamera"},
 	}
 }
 

@@ -6,14 +6,14 @@ import (
 )
 
 func TestResourcesIncludeParentsInOrder(t *testing.T) {
-	want := []string{"/cameras", "/me", "/videos", "/cameras/{cameraId}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}", "/cameras/{cameraId}/videos/{videoId}/keep"}
+	want := []string{"/audit", "/cameras", "/grants", "/me", "/videos", "/cameras/{cameraId}", "/grants/{subject}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}", "/cameras/{cameraId}/videos/{videoId}/keep"}
 	if got := Resources(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Resources() = %v, want %v", got, want)
 	}
 }
 
 func TestFunctions(t *testing.T) {
-	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "ingest", "expire"}
+	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "admin", "ingest", "expire"}
 	if got := Functions(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Functions() = %v, want %v", got, want)
 	}
@@ -34,6 +34,11 @@ func TestMatch(t *testing.T) {
 		{"GET", "/cameras//videos", "", nil},
 		{"POST", "/me", "", nil},
 		{"GET", "/cameras/front", "", nil},
+		{"PATCH", "/cameras/front", "updateCamera", map[string]string{"cameraId": "front"}},
+		{"DELETE", "/cameras/front", "removeCamera", map[string]string{"cameraId": "front"}},
+		{"PUT", "/grants/a@example.com", "putGrant", map[string]string{"subject": "a@example.com"}},
+		{"GET", "/grants", "listGrants", map[string]string{}},
+		{"GET", "/audit", "listAudit", map[string]string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
@@ -56,8 +61,10 @@ func TestAllows(t *testing.T) {
 		if !r.Allows(Admin) {
 			t.Errorf("%s %s: admin refused", r.Method, r.Path)
 		}
-		// Viewers may read, and keep what they may see; only admins delete.
-		if got, want := r.Allows(Viewer), r.Method == "GET" || r.Function == FunctionKeep; got != want {
+		// Viewers read, and keep what they may see; only admins delete,
+		// and the console is for admins.
+		console := r.Function == FunctionAdmin
+		if got, want := r.Allows(Viewer), (r.Method == "GET" || r.Function == FunctionKeep) && !console; got != want {
 			t.Errorf("%s %s: viewer allowed = %v, want %v", r.Method, r.Path, got, want)
 		}
 		if r.Allows("") {

@@ -83,6 +83,9 @@ func decodeCamera(item map[string]ddbtypes.AttributeValue) (clip.Camera, error) 
 		c.LastClipAt = t.UTC()
 	}
 	c.ClipCount, _ = strconv.ParseInt(getN(item, "clipCount"), 10, 64)
+	c.Disabled = getBool(item, "disabled")
+	c.Removing = getBool(item, "removing")
+	c.RemovedClips, _ = strconv.ParseInt(getN(item, "removedClips"), 10, 64)
 	return c, nil
 }
 
@@ -98,4 +101,9 @@ func getN(item map[string]ddbtypes.AttributeValue, name string) string {
 		return v.Value
 	}
 	return ""
+}
+
+func getBool(item map[string]ddbtypes.AttributeValue, name string) bool {
+	v, ok := item[name].(*ddbtypes.AttributeValueMemberBOOL)
+	return ok && v.Value
 }

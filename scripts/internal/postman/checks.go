@@ -16,6 +16,7 @@ type check struct {
 	query   [][2]string
 	auth    string // "" inherits Bearer {{token}}, "none", or a {{variable}} or literal token
 	headers [][2]string
+	body    string // a JSON request body, sent with Content-Type: application/json
 	tests   []string
 }
 
@@ -142,13 +143,14 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // checksFolder returns the contract-checks folder.
 func checksFolder() map[string]any {
-	items := make([]any, 0, len(checks))
-	for _, c := range checks {
+	all := append(append([]check{}, checks...), consoleChecks...)
+	items := make([]any, 0, len(all))
+	for _, c := range all {
 		items = append(items, c.item())
 	}
 	return map[string]any{
 		"name":        "contract checks",
-		"description": "Run after the requests above (they fill in cameraId and videoId). Uses adminToken and strangerToken; the admin check deletes a clip.",
+		"description": "Run after the requests above (they fill in cameraId and videoId). Uses adminToken and strangerToken; the admin checks delete a clip, rename its camera and add and remove a grant.",
 		"item":        items,
 	}
 }
@@ -178,7 +180,13 @@ func (c check) item() map[string]any {
 	for _, h := range c.headers {
 		headers = append(headers, map[string]any{"key": h[0], "value": h[1]})
 	}
+	if c.body != "" {
+		headers = append(headers, map[string]any{"key": "Content-Type", "value": "application/json"})
+	}
 	req := map[string]any{"method": c.method, "header": headers, "url": url}
+	if c.body != "" {
+		req["body"] = map[string]any{"mode": "raw", "raw": c.body, "options": map[string]any{"raw": map[string]any{"language": "json"}}}
+	}
 	switch c.auth {
 	case "":
 	case "none":
