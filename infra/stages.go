@@ -163,7 +163,11 @@ var (
 	stageNameRE = regexp.MustCompile(`^[a-z][a-z0-9]{0,15}$`)
 	clientIDRE  = regexp.MustCompile(`^[A-Za-z0-9._-]+\.apps\.googleusercontent\.com$`)
 	domainRE    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
-	emailRE     = regexp.MustCompile(`^[^@\s,]+@[a-z0-9.-]+\.[a-z]+$`)
+	// emailRE: canonical addresses only (the authorizer compares addresses
+	// ASCII-lowercased and refuses to start on a non-ASCII one, a look-alike
+	// such as U+212A KELVIN SIGN for k).
+	// The local part is printable ASCII but space, ',', '@' and A-Z.
+	emailRE = regexp.MustCompile(`^[!-+\--?\[-~]+@[a-z0-9.-]+\.[a-z]+$`)
 )
 
 // Validate reports every way the stage is unfit to deploy, joined into one

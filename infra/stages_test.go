@@ -49,6 +49,8 @@ func TestStageValidateRefuses(t *testing.T) {
 		{"not an email", func(s *Stage) { s.AdminEmails = []string{"admin"} }, "email"},
 		{"two emails in one", func(s *Stage) { s.AllowedEmails = []string{"a@example.com,b@example.com"} }, "email"},
 		{"bad alarm email", func(s *Stage) { s.AlarmEmails = []string{"ops at example.com"} }, "email"},
+		{"upper-case admin", func(s *Stage) { s.AdminEmails = []string{"Admin@example.com"} }, "email"},
+		{"look-alike admin (KELVIN SIGN)", func(s *Stage) { s.AdminEmails = []string{"\u212Aate@example.com"} }, "email"},
 		{"nobody allowed", func(s *Stage) { s.AllowedDomains, s.AllowedEmails, s.AdminEmails = nil, nil, nil }, "nobody"},
 		{"retention zero", func(s *Stage) { s.RetentionDays = 0 }, "retention"},
 		{"signed URLs too short", func(s *Stage) { s.URLTTL = time.Second }, "URL TTL"},

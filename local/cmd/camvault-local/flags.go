@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/camvault/camvault/authorizer/access"
 	"github.com/camvault/camvault/local/stack"
 )
 
@@ -91,6 +92,9 @@ func parseOptions(args []string, lookup func(string) (string, bool), stderr io.W
 	}
 	o.CacheTTL = ttl
 	o.AllowedDomains, o.AllowedEmails, o.AdminEmails = list(domains), list(emails), list(admins)
+	if err := canonicalPeople(&o); err != nil {
+		return o, err
+	}
 	for name, p := range map[string]int{"api-port": o.APIPort, "web-port": o.WebPort, "issuer-port": o.IssuerPort, "s3-port": o.S3Port, "dynamodb-port": o.DynamoDBPort} {
 		if p < 0 || p > 65535 {
 			return o, fmt.Errorf("--%s %d: want 0 to 65535", name, p)
@@ -141,4 +145,30 @@ func list(s string) []string {
 		}
 	}
 	return out
+}
+
+// canonicalPeople writes the address and domain flags in the authorizer's
+// canonical form (access.Canonical: ASCII lowercase, no Unicode case
+// folding) and refuses what no token could ever match: a non-ASCII
+// look-alike (U+212A KELVIN SIGN for k), a domain with an @, an address
+// without one.
+func canonicalPeople(o *stack.Options) error {
+	for _, f := range []struct {
+		name    string
+		list    []string
+		address bool
+	}{{"allowed-domains", o.AllowedDomains, false}, {"allowed-emails", o.AllowedEmails, true}, {"admin-emails", o.AdminEmails, true}} {
+		for i, v := range f.list {
+			c := access.Canonical(v)
+			if !access.ValidSubject(c) || strings.Contains(c, "@") != f.address {
+				what := "a domain"
+				if f.address {
+					what = "an address"
+				}
+				return fmt.Errorf("--%s %q: not %s (printable ASCII, no spaces)", f.name, v, what)
+			}
+			f.list[i] = c
+		}
+	}
+	return nil
 }

@@ -43,6 +43,14 @@ func TestParseOptions(t *testing.T) {
 				t.Fatalf("%+v", o)
 			}
 		}, ""},
+		{"people written canonical", []string{"--admin-emails", " Boss@Example.COM", "--allowed-domains", "Partner.ORG"}, nil, func(t *testing.T, o optionsView) {
+			if !reflect.DeepEqual(o.AdminEmails, []string{"boss@example.com"}) || !reflect.DeepEqual(o.AllowedDomains, []string{"partner.org"}) {
+				t.Fatalf("%+v", o)
+			}
+		}, ""},
+		{"look-alike admin (KELVIN SIGN)", []string{"--admin-emails", "\u212Aate@example.com"}, nil, nil, "--admin-emails"},
+		{"address as a domain", []string{"--allowed-domains", "a@example.com"}, nil, nil, "--allowed-domains"},
+		{"domain as an address", nil, map[string]string{"CAMVAULT_ALLOWED_EMAILS": "example.com"}, nil, "--allowed-emails"},
 		{"bad env port", nil, map[string]string{"CAMVAULT_S3_PORT": "lots"}, nil, "CAMVAULT_S3_PORT"},
 		{"bad port", []string{"--api-port", "70000"}, nil, nil, "--api-port"},
 		{"bad ttl", []string{"--cache-ttl", "forever"}, nil, nil, "--cache-ttl"},
