@@ -189,12 +189,13 @@ func newDataStores(stack awscdk.Stack, st Stage) *dataStores {
 func cameraPrefix() string { return ClipsPrefix + "${aws:PrincipalTag/" + CameraTagKey + "}/*" }
 
 // lockClips adds the clips bucket's rules that hold whatever IAM policy a
-// principal has: nobody creates under clips/ without If-None-Match: *
-// (so no credential overwrites footage; CopyObject into clips/ is refused
-// too), and a camera principal (one with the CameraTagKey tag) may only
-// PutObject under clips/{its id}/: no read, list, delete or other call.
-// Multipart uploads would need s3:ObjectCreationOperation exemptions;
-// cameras upload with single PUTs, so a multipart upload is refused.
+// principal has: nobody creates under clips/ (PutObject or
+// CompleteMultipartUpload, s3:ObjectCreationOperation true) without
+// If-None-Match: *, so no credential overwrites footage (CopyObject into
+// clips/ is refused too); the parts of a multipart upload, which take no
+// conditional header, are exempt. A camera principal (one with the
+// CameraTagKey tag) may only PutObject under clips/{its id}/: no read,
+// list, delete or other call.
 func (d *dataStores) lockClips() {
 	cameraTag := "aws:PrincipalTag/" + CameraTagKey
 	for _, st := range []*awsiam.PolicyStatementProps{{
@@ -203,7 +204,10 @@ func (d *dataStores) lockClips() {
 		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
 		Actions:    jsii.Strings("s3:PutObject"),
 		Resources:  jsii.Strings(*d.clips.ArnForObjects(jsii.String(ClipsPrefix + "*"))),
-		Conditions: &map[string]any{"Null": map[string]any{"s3:if-none-match": "true"}},
+		Conditions: &map[string]any{
+			"Null": map[string]any{"s3:if-none-match": "true"},
+			"Bool": map[string]any{"s3:ObjectCreationOperation": "true"},
+		},
 	}, {
 		Sid:          jsii.String("DenyCamerasOtherPrefixes"),
 		Effect:       awsiam.Effect_DENY,

@@ -218,7 +218,7 @@ func TestClipsBucketPolicyHoldsCameras(t *testing.T) {
 			sid, field, wantField, cond string
 			resource                    func(string) bool
 		}{
-			{"DenyOverwritingClips", "Action", `"s3:PutObject"`, `{"Null":{"s3:if-none-match":"true"}}`,
+			{"DenyOverwritingClips", "Action", `"s3:PutObject"`, `{"Bool":{"s3:ObjectCreationOperation":"true"},"Null":{"s3:if-none-match":"true"}}`,
 				func(r string) bool { return strings.HasSuffix(r, `"/clips/*"]]}`) }},
 			{"DenyCamerasOtherPrefixes", "Action", `"s3:PutObject"`, cameraOnly,
 				func(r string) bool { return strings.HasSuffix(r, ownPrefix) }},

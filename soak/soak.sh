@@ -27,10 +27,10 @@ faults() {
 		echo "soak: fault tests failed in $dir $pkg" >&2
 		exit 1
 	}
-	grep -E '^\s*--- (PASS|FAIL|SKIP)|answers by phase|killed dynalite' "$work/t.txt" | tee -a "$work/faults.txt"
+	grep -E '^\s*--- (PASS|FAIL|SKIP)|answers by phase|killed dynalite|camera overwrite attempts' "$work/t.txt" | tee -a "$work/faults.txt"
 }
 : >"$work/faults.txt"
-faults soak . 'TestDynamoDBKilledMidLoad|TestGrantsTableOutage|TestLoad|TestChecksCatchViolations'
+faults soak . 'TestDynamoDBKilledMidLoad|TestGrantsTableOutage|TestCameraTriesToOverwrite|TestLoad|TestChecksCatchViolations'
 faults authorizer . 'TestKeyRotationThroughHandle|TestNewWithKeyServerDown|TestGrantsOutageFailsClosed|TestAddressBinding'
 faults authorizer ./jwks 'TestOutageKeepsLastGoodKeys|TestColdOutage|TestCancelledCallerDoesNotPoisonCache'
 faults videos-api ./app 'TestIngestIsIdempotent|TestIngestOutOfOrder|TestIngestLinksThumbnailsInEitherOrder|TestIngestSkipsWhatIsNotAClip|TestRedeliveryAfterDeleteDoesNotResurrect|TestDelete|TestLateEventAfterFailedS3DeleteDoesNotResurrect|TestStorageFailures'

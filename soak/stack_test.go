@@ -148,7 +148,8 @@ func allClips(t *testing.T, ctx context.Context, c *http.Client, apiURL, header 
 	return out
 }
 
-// uploadClip puts a clip into the stack's bucket as a camera does and waits
+// uploadClip puts a clip into the stack's bucket as a camera does (with its
+// own key, create-only) and waits
 // for its ingest; it returns the clip's id.
 func uploadClip(t *testing.T, ctx context.Context, s *stack.Stack, camera string, at time.Time) string {
 	t.Helper()
@@ -160,9 +161,14 @@ func uploadClip(t *testing.T, ctx context.Context, s *stack.Stack, camera string
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.S3().PutObject(ctx, &s3.PutObjectInput{
+	cam, err := s.CameraS3(camera)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cam.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: aws.String(stack.Bucket), Key: aws.String(key), Body: bytes.NewReader([]byte(fmt.Sprintf("mp4 %s", id))),
 		ContentType: aws.String("video/mp4"), Metadata: map[string]string{"duration-seconds": "3"},
+		IfNoneMatch: aws.String("*"),
 	})
 	if err != nil {
 		t.Fatalf("upload %s: %v", key, err)

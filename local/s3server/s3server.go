@@ -6,6 +6,13 @@
 // invocation. Object tags (which gofakes3 lacks) are kept in memory by
 // mediatest.Tagging: the lifecycle rule's retention tag, which a restart
 // forgets (untagged objects are spared, as in S3).
+//
+// Like S3 with the clips bucket's policy, it refuses what AWS would: every
+// request but a CORS preflight must carry a valid SigV4 signature (header or
+// presigned URL) from a known key (Config.Keys), or gets 403; writes under
+// the clips prefix need If-None-Match: * (412 if the key exists); a camera's
+// key may only create objects under its own prefix; a PUT's
+// x-amz-checksum-sha256 is checked against the body (400 BadDigest).
 package s3server
 
 import (
@@ -62,6 +69,11 @@ type Config struct {
 	RetryDelay time.Duration
 	// Log receives notification outcomes; nil discards.
 	Log *slog.Logger
+	// Keys finds the credential of a request's access key id (required:
+	// anonymous and unknown callers are refused).
+	Keys Keys
+	// Now is the clock signatures are checked against; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is an S3 API endpoint (path-style addressing).
@@ -87,8 +99,8 @@ type Server struct {
 
 // New opens (or creates) the data file and the bucket.
 func New(cfg Config) (*Server, error) {
-	if cfg.File == "" || cfg.Bucket == "" {
-		return nil, errors.New("s3server: File and Bucket are required")
+	if cfg.File == "" || cfg.Bucket == "" || cfg.Keys == nil {
+		return nil, errors.New("s3server: File, Bucket and Keys are required")
 	}
 	if cfg.Prefix == "" {
 		cfg.Prefix = "clips/"
@@ -176,10 +188,36 @@ func (s *Server) end() {
 	}
 }
 
-// ServeHTTP serves the S3 API and sends notifications for created objects.
+// now is the server's clock.
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
+}
+
+// ServeHTTP checks the caller (see the package doc), serves the S3 API and
+// sends notifications for created objects.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	eventName, bucket, key := s.creates(r)
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK, origin: s.cfg.WebOrigin}
+	if r.Method != http.MethodOptions {
+		p, serr := s.authenticate(r)
+		if serr == nil {
+			serr = s.authorize(p, r)
+		}
+		if serr == nil {
+			serr = verifyChecksum(r)
+		}
+		if serr == nil {
+			serr = s.completeOnce(r)
+		}
+		if serr != nil {
+			s.log.Info("s3 request refused", "method", r.Method, "path", r.URL.Path, "code", serr.code, "camera", p.Camera)
+			serr.write(rec, r)
+			return
+		}
+	}
 	s.handler.ServeHTTP(rec, r)
 	if !rec.wrote {
 		// gofakes3 answers preflights without writing: send the headers
@@ -189,6 +227,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if eventName != "" && rec.status == http.StatusOK && s.cfg.Ingest != nil {
 		s.notify(eventName, bucket, key, sourceIP(r))
 	}
+}
+
+// completeOnce answers 412 to a CompleteMultipartUpload with
+// If-None-Match: * whose key exists, as S3 does (gofakes3 checks the
+// condition on PutObject only).
+func (s *Server) completeOnce(r *http.Request) *s3Error {
+	if r.Method != http.MethodPost || !r.URL.Query().Has("uploadId") || r.Header.Get("If-None-Match") != "*" {
+		return nil
+	}
+	bucket, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	obj, err := s.backend.HeadObject(bucket, key)
+	if err != nil {
+		return nil
+	}
+	obj.Contents.Close()
+	return &s3Error{http.StatusPreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"}
 }
 
 // creates reports which ObjectCreated event the request would cause if it

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
+
+// The test keys: the Lambdas' ("local") and two cameras'.
+var testPrincipals = map[string]Principal{
+	"local":     {AccessKeyID: "local", SecretAccessKey: "local"},
+	"CAMPORCH":  {AccessKeyID: "CAMPORCH", SecretAccessKey: "porch-secret", Camera: "porch"},
+	"CAMGARAGE": {AccessKeyID: "CAMGARAGE", SecretAccessKey: "garage-secret", Camera: "garage"},
+}
+
+func testKeys(id string) (Principal, bool) { p, ok := testPrincipals[id]; return p, ok }
 
 type ingestRecorder struct {
 	mu     sync.Mutex
@@ -44,7 +54,7 @@ func (r *ingestRecorder) got() []events.S3Event {
 
 func start(t *testing.T, file string, rec *ingestRecorder) (*Server, *s3.Client, string) {
 	t.Helper()
-	s, err := New(Config{File: file, Bucket: "clips-bucket", Ingest: rec.ingest, RetryDelay: time.Millisecond, WebOrigin: "http://127.0.0.1:4001"})
+	s, err := New(Config{File: file, Bucket: "clips-bucket", Ingest: rec.ingest, RetryDelay: time.Millisecond, WebOrigin: "http://127.0.0.1:4001", Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +71,7 @@ func start(t *testing.T, file string, rec *ingestRecorder) (*Server, *s3.Client,
 
 func put(t *testing.T, c *s3.Client, key string, body []byte) {
 	t.Helper()
-	_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("clips-bucket"), Key: aws.String(key), Body: bytes.NewReader(body), ContentType: aws.String("video/mp4")})
+	_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("clips-bucket"), Key: aws.String(key), Body: bytes.NewReader(body), ContentType: aws.String("video/mp4"), IfNoneMatch: aws.String("*")})
 	if err != nil {
 		t.Fatalf("put %s: %v", key, err)
 	}
@@ -154,7 +164,7 @@ func TestPersistsAndLocks(t *testing.T) {
 	s, c, _ := start(t, file, rec)
 	put(t, c, "clips/keep.mp4", []byte("kept"))
 	s.Wait()
-	if _, err := New(Config{File: file, Bucket: "clips-bucket"}); !errors.Is(err, ErrInUse) {
+	if _, err := New(Config{File: file, Bucket: "clips-bucket", Keys: testKeys}); !errors.Is(err, ErrInUse) {
 		t.Fatalf("second open: %v", err)
 	}
 	s.Close()
@@ -189,6 +199,7 @@ func TestMultipartNotifiesOnceOnComplete(t *testing.T) {
 	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: aws.String("clips-bucket"), Key: aws.String(key), UploadId: up.UploadId,
 		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{ETag: part.ETag, PartNumber: aws.Int32(1)}}},
+		IfNoneMatch:     aws.String("*"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -210,9 +221,10 @@ func TestPutsDuringWaitAndClose(t *testing.T) {
 	stop := make(chan struct{})
 	for w := 0; w < 4; w++ {
 		wg.Add(1)
-		go func() {
+		go func(w int) {
 			defer wg.Done()
 			for i := 0; ; i++ {
+				key := fmt.Sprintf("clips/cam/2026/01/02/x-%d-%d.mp4", w, i)
 				select {
 				case <-stop:
 					return
@@ -220,9 +232,9 @@ func TestPutsDuringWaitAndClose(t *testing.T) {
 				}
 				// Errors are expected once the data file closes.
 				c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("clips-bucket"),
-					Key: aws.String("clips/cam/2026/01/02/x.mp4"), Body: bytes.NewReader([]byte("v"))})
+					Key: aws.String(key), Body: bytes.NewReader([]byte("v")), IfNoneMatch: aws.String("*")})
 			}
-		}()
+		}(w)
 	}
 	// Wait over and over while deliveries come and go, until plenty have.
 	for deadline := time.Now().Add(20 * time.Second); len(rec.got()) < 30; {

@@ -66,6 +66,8 @@ const (
 	seededMarker  = "seeded"
 	localJSONFile = "local.json"
 	lockFile      = "lock"
+	// camerasFile holds each camera's S3 key (see s3server.KeyFile).
+	camerasFile = "cameras.json"
 )
 
 // Options configures the stack. Zero ports pick free ones.
@@ -125,6 +127,11 @@ type Info struct {
 	AllowlistTable string `json:"allowlistTable"`
 	ClientID       string `json:"clientId"`
 	Stage          string `json:"stage"`
+	// CamerasFile is the absolute path of the per-camera S3 keys file:
+	// the local S3 accepts only signed requests, and a camera's key only
+	// creates objects under clips/{its id}/ (upload-clip adds a camera's key
+	// the first time it uploads).
+	CamerasFile string `json:"camerasFile"`
 }
 
 // Stack is a running local camvault.
@@ -135,6 +142,7 @@ type Stack struct {
 	issuer   *issuer.Issuer
 	s3       *s3server.Server
 	s3Client *s3.Client
+	keys     *s3server.KeyFile
 	ddb      *dynamodb.Client
 	servers  []*http.Server
 	// dynamo supervises the dynalite child (see supervise).
@@ -232,9 +240,27 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		return nil, err
 	}
 
-	// S3 and the videos app (its ingest receives S3's notifications).
+	// S3 and the videos app (its ingest receives S3's notifications). The
+	// Lambdas' S3 key is made afresh on every start and never written down;
+	// cameras' keys live in the data dir.
+	service, err := s3server.NewCameraKey()
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(filepath.Join(opts.DataDir, camerasFile))
+	if err != nil {
+		return nil, err
+	}
+	s.info.CamerasFile = abs
+	s.keys = &s3server.KeyFile{Path: abs, Service: s3server.Principal{AccessKeyID: "CVLS" + service.AccessKeyID[4:], SecretAccessKey: service.SecretAccessKey}}
+	for _, cam := range seed.Cameras {
+		if _, err := s.keys.Ensure(cam.ID); err != nil {
+			return nil, err
+		}
+	}
 	s.s3Client = s3.New(s3.Options{
-		Region: Region, BaseEndpoint: aws.String(s.info.S3URL), UsePathStyle: true, Credentials: creds,
+		Region: Region, BaseEndpoint: aws.String(s.info.S3URL), UsePathStyle: true,
+		Credentials:                credentials.NewStaticCredentialsProvider(s.keys.Service.AccessKeyID, s.keys.Service.SecretAccessKey, ""),
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 	})
@@ -248,7 +274,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}, s.ddb, s.s3Client)
 	s.s3, err = s3server.New(s3server.Config{
 		File: filepath.Join(opts.DataDir, s3File), Bucket: Bucket, Region: Region, WebOrigin: s.info.WebURL,
-		Ingest: videos.Ingest, Log: logger,
+		Ingest: videos.Ingest, Log: logger, Keys: s.keys.Lookup,
 	})
 	if err != nil {
 		return nil, err
@@ -619,7 +645,8 @@ func (s *Stack) Info() Info { return s.info }
 // Issuer is the dev issuer, for minting tokens in tests.
 func (s *Stack) Issuer() *issuer.Issuer { return s.issuer }
 
-// S3 is an S3 client for the local bucket (path-style).
+// S3 is an S3 client for the local bucket (path-style), signing with the
+// Lambdas' key: it may do anything but overwrite under clips/.
 func (s *Stack) S3() *s3.Client { return s.s3Client }
 
 // Expire runs the TTL stand-in once as of now: it deletes the clips
@@ -628,6 +655,22 @@ func (s *Stack) S3() *s3.Client { return s.s3Client }
 // to make clips expire. It returns how many items went.
 func (s *Stack) Expire(ctx context.Context, now time.Time) (int, error) {
 	return s.ttl.Sweep(ctx, now)
+}
+
+// CameraS3 returns an S3 client signing with camera's own key (made if
+// missing), as upload-clip uses it: it may only create objects under
+// clips/{camera}/.
+func (s *Stack) CameraS3(camera string) (*s3.Client, error) {
+	k, err := s.keys.Ensure(camera)
+	if err != nil {
+		return nil, err
+	}
+	return s3.New(s3.Options{
+		Region: Region, BaseEndpoint: aws.String(s.info.S3URL), UsePathStyle: true,
+		Credentials:                credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.SecretAccessKey, ""),
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
+	}), nil
 }
 
 // WaitIngest blocks until every S3 notification sent so far has been
@@ -673,7 +716,7 @@ func (s *Stack) Close() {
 // reset removes the stack's files from dir, and nothing else, so a mistaken
 // --data-dir cannot wipe unrelated files.
 func reset(dir string) error {
-	for _, name := range []string{dynamoDir, dynaliteLog, s3File, issuerKey, cursorFile, seededMarker, localJSONFile} {
+	for _, name := range []string{dynamoDir, dynaliteLog, s3File, issuerKey, cursorFile, seededMarker, localJSONFile, camerasFile, camerasFile + ".lock"} {
 		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 			return fmt.Errorf("reset: %w", err)
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/camvault/camvault/local/gateway"
 	"github.com/camvault/camvault/local/issuer"
@@ -169,7 +170,7 @@ func TestStack(t *testing.T) {
 		if err := json.Unmarshal(b, &got); err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range []string{"webUrl", "apiUrl", "issuerUrl", "s3Url", "dynamodbUrl", "bucket", "table", "allowlistTable", "clientId", "stage"} {
+		for _, k := range []string{"webUrl", "apiUrl", "issuerUrl", "s3Url", "dynamodbUrl", "bucket", "table", "allowlistTable", "clientId", "stage", "camerasFile"} {
 			if got[k] == "" {
 				t.Errorf("local.json lacks %s: %s", k, b)
 			}
@@ -359,12 +360,63 @@ func TestStack(t *testing.T) {
 		captured := time.Now().UTC().Add(-time.Minute).Truncate(time.Millisecond)
 		id, _ := clip.NewVideoID(captured, rand.Reader)
 		key, _, _ := clip.ObjectKeys("porch", id)
-		_, err := e.s.S3().PutObject(context.Background(), &s3.PutObjectInput{
+		porch, err := e.s.CameraS3("porch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = porch.PutObject(context.Background(), &s3.PutObjectInput{
 			Bucket: aws.String(info.Bucket), Key: aws.String(key), Body: strings.NewReader("not really an mp4"),
 			ContentType: aws.String("video/mp4"), Metadata: map[string]string{"duration-seconds": "3"},
+			IfNoneMatch: aws.String("*"),
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The camera's key creates and does nothing else; nobody
+		// overwrites; anonymous callers get nothing.
+		refused := []struct {
+			name string
+			do   func() error
+			want int
+		}{
+			{"overwrite", func() error {
+				_, err := porch.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(info.Bucket), Key: aws.String(key), Body: strings.NewReader("replaced"), IfNoneMatch: aws.String("*")})
+				return err
+			}, 412},
+			{"overwrite with the Lambdas' key", func() error {
+				_, err := e.s.S3().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(info.Bucket), Key: aws.String(key), Body: strings.NewReader("replaced")})
+				return err
+			}, 403},
+			{"another camera's prefix", func() error {
+				k2, _, _ := clip.ObjectKeys("front-door", id)
+				_, err := porch.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(info.Bucket), Key: aws.String(k2), Body: strings.NewReader("fake"), IfNoneMatch: aws.String("*")})
+				return err
+			}, 403},
+			{"read", func() error {
+				_, err := porch.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(info.Bucket), Key: aws.String(key)})
+				return err
+			}, 403},
+			{"delete", func() error {
+				_, err := porch.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(info.Bucket), Key: aws.String(key)})
+				return err
+			}, 403},
+		}
+		for _, r := range refused {
+			var re *smithyhttp.ResponseError
+			if err := r.do(); !errors.As(err, &re) || re.HTTPStatusCode() != r.want {
+				t.Errorf("camera %s = %v, want %d", r.name, err, r.want)
+			}
+		}
+		for _, method := range []string{"GET", "PUT", "DELETE"} {
+			req, _ := http.NewRequest(method, info.S3URL+"/"+info.Bucket+"/"+key, strings.NewReader("anonymous"))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 403 {
+				t.Errorf("anonymous %s = %d, want 403", method, resp.StatusCode)
+			}
 		}
 		deadline := time.Now().Add(10 * time.Second)
 		for {
@@ -427,7 +479,7 @@ func TestRestartKeepsData(t *testing.T) {
 	captured := time.Now().UTC().Add(-time.Hour).Truncate(time.Millisecond)
 	id, _ := clip.NewVideoID(captured, rand.Reader)
 	key, _, _ := clip.ObjectKeys("garage", id)
-	if _, err := e.s.S3().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(stack.Bucket), Key: aws.String(key), Body: strings.NewReader("x")}); err != nil {
+	if _, err := e.s.S3().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(stack.Bucket), Key: aws.String(key), Body: strings.NewReader("x"), IfNoneMatch: aws.String("*")}); err != nil {
 		t.Fatal(err)
 	}
 	e.s.WaitIngest()

@@ -82,7 +82,7 @@ func TestDynamoDBSupervised(t *testing.T) {
 	captured := time.Now().UTC().Add(-time.Hour).Truncate(time.Millisecond)
 	id, _ := clip.NewVideoID(captured, rand.Reader)
 	key, _, _ := clip.ObjectKeys("garage", id)
-	if _, err := e.s.S3().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(stack.Bucket), Key: aws.String(key), Body: strings.NewReader("x")}); err != nil {
+	if _, err := e.s.S3().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(stack.Bucket), Key: aws.String(key), Body: strings.NewReader("x"), IfNoneMatch: aws.String("*")}); err != nil {
 		t.Fatal(err)
 	}
 	e.s.WaitIngest()
@@ -144,7 +144,7 @@ func TestDynamoDBSupervised(t *testing.T) {
 	}
 	id2, _ := clip.NewVideoID(captured.Add(time.Minute), rand.Reader)
 	key2, _, _ := clip.ObjectKeys("garage", id2)
-	if _, err := e.s.S3().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(stack.Bucket), Key: aws.String(key2), Body: strings.NewReader("x")}); err != nil {
+	if _, err := e.s.S3().PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(stack.Bucket), Key: aws.String(key2), Body: strings.NewReader("x"), IfNoneMatch: aws.String("*")}); err != nil {
 		t.Fatal(err)
 	}
 	e.s.WaitIngest()

@@ -80,7 +80,7 @@ camvault is running locally (Ctrl-C stops everything):
   web client   %s
   API          %s   (Swagger UI: %s/docs)
   sign-in      %s
-  S3           %s   (bucket %s)
+  S3           %s   (bucket %s; signed requests only, camera keys in %s)
   DynamoDB     %s   (table %s)
 
 Sign in on the web client as one of:
@@ -90,7 +90,7 @@ Sign in on the web client as one of:
 A token for curl:  curl -s -d email=viewer@example.com %s/token | jq -r .id_token
   (or, in the repo: make token EMAIL=viewer@example.com)
 These URLs are in %s
-`, web, info.APIURL, trimStage(info.APIURL, info.Stage), info.IssuerURL, info.S3URL, info.Bucket, info.DynamoDBURL, info.Table,
+`, web, info.APIURL, trimStage(info.APIURL, info.Stage), info.IssuerURL, info.S3URL, info.Bucket, info.CamerasFile, info.DynamoDBURL, info.Table,
 		people.String(), stack.AccessSummary(opts), info.AllowlistTable, info.IssuerURL, filepath.Join(opts.DataDir, "local.json"))
 }
 

@@ -30,6 +30,8 @@ type Stack struct {
 	AllowlistTable string `json:"allowlistTable"`
 	ClientID       string `json:"clientId"`
 	Stage          string `json:"stage"`
+	// CamerasFile is the stack's file of per-camera S3 keys.
+	CamerasFile string `json:"camerasFile"`
 }
 
 // Path picks the local.json to read: flag if not empty, else the

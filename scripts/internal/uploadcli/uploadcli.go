@@ -125,7 +125,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 	}
 
-	client, target, err := s3Target(ctx, *bucket, *region, *pathStyle, localstack.Path(*localJSON, env.Lookup))
+	client, target, err := s3Target(ctx, *bucket, *region, *pathStyle, localstack.Path(*localJSON, env.Lookup), *cameraID)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "upload-clip: %v\n", err)
 		return 1
@@ -158,7 +158,8 @@ type target struct {
 
 // s3Target builds the S3 client: for a deployed bucket from the default AWS
 // configuration, else for the local stack described at localJSON.
-func s3Target(ctx context.Context, bucket, region string, pathStyle bool, localJSON string) (*s3.Client, target, error) {
+// The local stack's client signs with the camera's own key.
+func s3Target(ctx context.Context, bucket, region string, pathStyle bool, localJSON, cameraID string) (*s3.Client, target, error) {
 	if bucket != "" {
 		var opts []func(*config.LoadOptions) error
 		if region != "" {
@@ -181,5 +182,9 @@ func s3Target(ctx context.Context, bucket, region string, pathStyle bool, localJ
 	if st.S3URL == "" || st.Bucket == "" {
 		return nil, target{}, fmt.Errorf("%s has no s3Url or bucket", localJSON)
 	}
-	return s3local.New(st.S3URL), target{bucket: st.Bucket, describe: fmt.Sprintf("the local stack's s3://%s at %s", st.Bucket, st.S3URL)}, nil
+	key, err := localstack.EnsureCameraKey(st.CamerasFile, cameraID)
+	if err != nil {
+		return nil, target{}, fmt.Errorf("camera %s's key for the local stack: %w", cameraID, err)
+	}
+	return s3local.WithKey(st.S3URL, key.AccessKeyID, key.SecretAccessKey), target{bucket: st.Bucket, describe: fmt.Sprintf("the local stack's s3://%s at %s", st.Bucket, st.S3URL)}, nil
 }

@@ -88,7 +88,8 @@ func TestRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			localJSON := filepath.Join(t.TempDir(), "local.json")
-			if err := os.WriteFile(localJSON, []byte(`{"s3Url":"`+srv.URL+`","bucket":"`+bucket+`"}`), 0o600); err != nil {
+			camerasFile := filepath.Join(filepath.Dir(localJSON), "cameras.json")
+			if err := os.WriteFile(localJSON, []byte(`{"s3Url":"`+srv.URL+`","bucket":"`+bucket+`","camerasFile":"`+camerasFile+`"}`), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			args := tt.args
@@ -145,6 +146,11 @@ func TestRun(t *testing.T) {
 			if clips != tt.wantClips || thumbs != tt.wantThumbs {
 				t.Errorf("stored %d clips and %d thumbnails, want %d and %d", clips, thumbs, tt.wantClips, tt.wantThumbs)
 			}
+			// Against the local stack the camera signs with its own key,
+			// added to the stack's cameras file on its first upload.
+			if b, err := os.ReadFile(camerasFile); tt.wantCode == 0 && !tt.aws && (err != nil || !strings.Contains(string(b), `"`+arg(args, "--camera")+`": {`)) {
+				t.Errorf("cameras file after a local upload: %q %v, want the camera's key", b, err)
+			}
 			if tt.wantCode == 0 && strings.Count(stdout.String(), "/"+strconv.Itoa(tt.wantClips)+" clips/") != tt.wantClips {
 				t.Errorf("progress lines missing:\n%s", stdout.String())
 			}
@@ -159,4 +165,14 @@ func contains(args []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// arg is the value after flag in args.
+func arg(args []string, flag string) string {
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == flag {
+			return args[i+1]
+		}
+	}
+	return ""
 }
