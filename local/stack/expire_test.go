@@ -60,6 +60,7 @@ func TestClipsExpire(t *testing.T) {
 		key, _, _ := clip.ObjectKeys("porch", id)
 		if _, err := e.s.S3().PutObject(ctx, &s3.PutObjectInput{
 			Bucket: aws.String(e.s.Info().Bucket), Key: aws.String(key), Body: strings.NewReader("clip"), ContentType: aws.String("video/mp4"),
+			IfNoneMatch: aws.String("*"),
 		}); err != nil {
 			t.Fatal(err)
 		}
