@@ -24,7 +24,9 @@ func main() {
 // run defines every stage's stack and synthesizes them into the CLI's
 // output directory.
 func run() error {
-	app := awscdk.NewApp(nil)
+	// No construct stack traces: the CLI would print a line of the jsii
+	// runtime's minified JavaScript under every warning.
+	app := awscdk.NewApp(&awscdk.AppProps{StackTraces: jsii.Bool(false)})
 	lookup := contextLookup(func(key string) any { return app.Node().TryGetContext(jsii.String(key)) })
 	// -c buildDir=... and -c webDir=... point at assets built elsewhere.
 	buildDir, _ := lookup("buildDir")

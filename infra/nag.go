@@ -64,8 +64,16 @@ func suppressFindings(stack awscdk.Stack, data *dataStores, api *restAPI, fns *f
 	suppress(data.cameraUpload, nagRule{"AwsSolutions-IAM5",
 		"A camera creates new objects under clips/<its id>/<date>/..., keys it chooses at capture time: s3:PutObject (one action, If-None-Match required, no read, list or delete) on its own prefix, named by its IAM user's camvault-camera tag, is the narrowest scope that works.",
 		[]string{"/^Resource::<ClipsBucket[0-9A-F]+\\.Arn>\\/clips\\/<aws:PrincipalTag\\/camvault-camera>\\/\\*$/"}})
-	suppress(stack.Node().TryFindChild(jsii.String("WebDistribution")), nagRule{"AwsSolutions-CFR4",
-		"The web client is served on CloudFront's default *.cloudfront.net certificate (no custom domain), for which CloudFront fixes the viewer security policy; the distribution requests TLSv1.2_2021 and takes effect as soon as a custom domain and certificate are added.", nil})
+	suppress(stack.Node().TryFindChild(jsii.String("WebDistribution")),
+		nagRule{"AwsSolutions-CFR4",
+			"The web client is served on CloudFront's default *.cloudfront.net certificate (no custom domain), for which CloudFront fixes the viewer security policy and ignores a minimum protocol version; whoever adds a custom domain and ACM certificate sets MinimumProtocolVersion TLSv1.2_2021 with them (web.go).", nil},
+		nagRule{"AwsSolutions-CFR1",
+			"No geo restriction: people watch their own cameras from wherever they are, travel included, and a country list would lock them out. The distribution serves only the public static web client; every API call and clip URL is authenticated or signed.", nil},
+		nagRule{"AwsSolutions-CFR2",
+			"No WAF on the distribution: it serves only the public static web client (HTML, JS, CSS; no data, nothing processed server-side), so a web ACL, billed monthly per ACL and rule, would guard nothing that is not public. The data is behind the API, which has its own authorizer and throttling.", nil},
+	)
+	suppress(api.rest.DeploymentStage(), nagRule{"AwsSolutions-APIG3",
+		"No WAFv2 web ACL on the stage: every route but the CORS preflight needs a Google ID token verified by the TOKEN authorizer (decisions cached per token), the stage throttles by rate and burst (stages.go), and handlers refuse bad input with a 400 before touching storage. A web ACL costs a fixed monthly fee per stage; add one (AWS managed rules plus a rate-based rule) if a stage sees abuse the throttle does not absorb.", nil})
 
 	// Constructs CDK adds for us: the BucketDeployment's and the bucket
 	// notifications' singleton Lambdas.

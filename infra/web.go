@@ -79,12 +79,15 @@ func newWebHosting(stack awscdk.Stack, st Stage, data *dataStores, api *restAPI,
 			ResponseHeadersPolicy: w.headers,
 			Compress:              jsii.Bool(true),
 		},
-		HttpVersion:            awscloudfront.HttpVersion_HTTP2_AND_3,
-		MinimumProtocolVersion: awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021,
-		PriceClass:             awscloudfront.PriceClass_PRICE_CLASS_100,
-		EnableLogging:          jsii.Bool(true),
-		LogBucket:              data.logs,
-		LogFilePrefix:          jsii.String("cloudfront/"),
+		HttpVersion: awscloudfront.HttpVersion_HTTP2_AND_3,
+		// No MinimumProtocolVersion: with CloudFront's default certificate
+		// (no custom domain) the viewer security policy is fixed at TLSv1 and
+		// CDK ignores the setting with a warning. A custom domain's
+		// certificate should come with TLSv1.2_2021 (see nag.go, CFR4).
+		PriceClass:    awscloudfront.PriceClass_PRICE_CLASS_100,
+		EnableLogging: jsii.Bool(true),
+		LogBucket:     data.logs,
+		LogFilePrefix: jsii.String("cloudfront/"),
 	})
 	w.origin = "https://" + *w.distribution.DistributionDomainName()
 	return w
