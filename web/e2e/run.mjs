@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { checkA11y } from './axe.mjs';
+import { registerConsoleTests } from './console.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '..');
@@ -466,6 +467,8 @@ test('a token the API refuses (401) returns to the sign-in, keeping the deep lin
   assert(new URL(page.url()).hash === hash, 'the route was lost');
   await page.context().close();
 });
+
+registerConsoleTests(test, { newPage, withToken, mintToken, assert, sleep, shot });
 
 // --- runner ---------------------------------------------------------------
 

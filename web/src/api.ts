@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'forbidden' // 403: this person may not do or see this
   | 'notFound' // 404
   | 'badRequest' // 400: a filter or cursor the API refused
+  | 'conflict' // 409: a change a rule forbids (an owner, one's own last admin path)
   | 'server' // 5xx or an answer we could not read
   | 'network'; // no answer at all (offline, DNS, CORS)
 
@@ -22,6 +23,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
+    /** The field or rule at fault, when the API named one (400, 403, 409). */
+    readonly parameter?: string,
   ) {
     super(message);
   }
@@ -48,6 +51,7 @@ function kindOf(status: number): ErrorKind {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'notFound';
+  if (status === 409) return 'conflict';
   if (status >= 400 && status < 500) return 'badRequest';
   return 'server';
 }
@@ -57,6 +61,7 @@ const defaultMessages: Record<ErrorKind, string> = {
   forbidden: 'This account is not allowed to do that.',
   notFound: 'Not found. It may have been deleted.',
   badRequest: 'The request was refused.',
+  conflict: 'That change is not allowed.',
   server: 'The server had a problem.',
   network: 'Could not reach the server. Check your connection and try again.',
 };
@@ -118,39 +123,43 @@ export class Api {
     }
   }
 
-  private async call(method: string, path: string, params: Record<string, string> = {}): Promise<unknown> {
+  /** One request; body, when given, is sent as JSON. Subclasses add routes. */
+  protected async call(method: string, path: string, params: Record<string, string> = {}, body?: unknown): Promise<unknown> {
     const token = this.token();
     if (!token) throw new ApiError('unauthorized', 401, defaultMessages.unauthorized);
     const qs = new URLSearchParams(params).toString();
     const url = `${this.base}${path}${qs ? `?${qs}` : ''}`;
     let res: Response;
     try {
+      const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
       res = await this.fetchFn(url, {
         method,
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        headers,
         credentials: 'omit',
         cache: 'no-store',
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch {
       throw new ApiError('network', 0, defaultMessages.network);
     }
     const text = await res.text().catch(() => '');
-    let body: unknown = undefined;
+    let answer: unknown = undefined;
     if (text) {
       try {
-        body = JSON.parse(text);
+        answer = JSON.parse(text);
       } catch {
-        body = undefined;
+        answer = undefined;
       }
     }
     if (!res.ok) {
       const kind = kindOf(res.status);
-      const err = errorBody(body);
-      throw new ApiError(kind, res.status, err?.message ?? defaultMessages[kind], err?.code);
+      const err = errorBody(answer);
+      throw new ApiError(kind, res.status, err?.message ?? defaultMessages[kind], err?.code, err?.parameter);
     }
     if (res.status === 204 || !text) return undefined;
-    if (body === undefined) throw new ApiError('server', res.status, 'The server sent an answer the app could not read.');
-    return body;
+    if (answer === undefined) throw new ApiError('server', res.status, 'The server sent an answer the app could not read.');
+    return answer;
   }
 }
 
@@ -161,14 +170,15 @@ export function asApiError(e: unknown): ApiError {
   return new ApiError('server', 0, 'Something went wrong.');
 }
 
-function errorBody(body: unknown): { code?: string; message?: string } | undefined {
+function errorBody(body: unknown): { code?: string; message?: string; parameter?: string } | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const e = (body as Record<string, unknown>)['error'];
   if (typeof e === 'object' && e !== null) {
     const r = e as Record<string, unknown>;
-    const out: { code?: string; message?: string } = {};
+    const out: { code?: string; message?: string; parameter?: string } = {};
     if (typeof r['code'] === 'string') out.code = r['code'];
     if (typeof r['message'] === 'string' && r['message']) out.message = r['message'];
+    if (typeof r['parameter'] === 'string' && r['parameter']) out.parameter = r['parameter'];
     return out;
   }
   // API Gateway's own answers: {"message":"Unauthorized"}

@@ -23,6 +23,8 @@ export interface Camera {
   lastClipAt?: Date;
   clipCount?: number;
   thumbnailUrl?: string;
+  /** An admin turned off its uploads (its clips stay). */
+  disabled?: boolean;
 }
 
 /** A clip in a list (GET /videos, GET /cameras/{id}/videos). */
@@ -119,6 +121,7 @@ export function parseCamera(v: unknown): Camera {
   put(c, 'lastClipAt', optTime(o, 'lastClipAt'));
   put(c, 'clipCount', optNum(o, 'clipCount'));
   put(c, 'thumbnailUrl', optStr(o, 'thumbnailUrl'));
+  if (o['disabled'] === true) c.disabled = true;
   return c;
 }
 

@@ -1,11 +1,13 @@
 // The app's top: config, sign-in state and the expiry timer. Everything below
 // gets an Api bound to the current token and a way to report "signed out".
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { Api, ApiError, asApiError } from '../api';
+import { type ApiError, asApiError } from '../api';
 import { beginDevSignIn, completeDevSignIn, forgetGoogleAccount } from '../auth';
 import { type Config, loadConfig } from '../config';
+import { ConsoleApi } from '../console';
 import type { Me } from '../model';
 import { clearSession, loadSession, msUntilExpiry, saveSession, type Session, TokenError } from '../session';
+import { Console, consolePage } from './Console';
 import { Forbidden } from './Forbidden';
 import { SignIn } from './SignIn';
 import { Vault } from './Vault';
@@ -26,7 +28,13 @@ export function App() {
   const [phase, setPhase] = useState<Phase>({ kind: 'booting' });
   const session = useRef<Session | null>(null);
 
-  const [api, setApi] = useState<Api | null>(null);
+  const [api, setApi] = useState<ConsoleApi | null>(null);
+  const [hash, setHash] = useState(() => location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
   const tokenNow = useCallback(() => {
     const s = session.current;
     return s && msUntilExpiry(s, Date.now()) > 0 ? s.token : null;
@@ -41,7 +49,7 @@ export function App() {
 
   /** Asks the API who this is: signed in, not allowed, or signed out. */
   const check = useCallback(
-    async (s: Session, a: Api) => {
+    async (s: Session, a: ConsoleApi) => {
       session.current = s;
       setPhase({ kind: 'checking', session: s });
       try {
@@ -73,7 +81,7 @@ export function App() {
         return;
       }
       if (cancelled) return;
-      const a = new Api({ baseUrl: cfg.apiUrl, token: tokenNow });
+      const a = new ConsoleApi({ baseUrl: cfg.apiUrl, token: tokenNow });
       setConfig(cfg);
       setApi(a);
       const cb = cfg.auth === 'dev' ? completeDevSignIn(location.hash, sessionStorage) : null;
@@ -175,7 +183,11 @@ export function App() {
       return config ? <SignIn config={config} reason={phase.reason} message={phase.message} onToken={onToken} /> : null;
     case 'forbidden':
       return <Forbidden email={phase.session.email} onSwitch={switchAccount} onSignOut={() => signOut('signedOut')} />;
-    case 'signedIn':
+    case 'signedIn': {
+      const page = phase.me.role === 'admin' ? consolePage(hash) : null;
+      if (page && api && config) {
+        return <Console api={api} config={config} me={phase.me} page={page} onApiError={onApiError} onSignOut={() => signOut('signedOut')} />;
+      }
       return api && config ? (
         <Vault
           api={api}
@@ -187,6 +199,7 @@ export function App() {
           onSwitchAccount={switchAccount}
         />
       ) : null;
+    }
   }
 }
 

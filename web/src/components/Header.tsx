@@ -3,7 +3,15 @@ import { useState } from 'preact/hooks';
 import type { Me } from '../model';
 import { Logo } from './App';
 
-export function Header(props: { me: Me; stage: string; onSignOut: () => void }) {
+/** Header props; current names the console page shown, if any. */
+export interface HeaderProps {
+  me: Me;
+  stage: string;
+  onSignOut: () => void;
+  current?: 'clips' | 'people' | 'cameras' | 'activity';
+}
+
+export function Header(props: HeaderProps) {
   const { me } = props;
   const [pictureFailed, setPictureFailed] = useState(false);
   const initials = (me.name || me.email)
@@ -20,6 +28,7 @@ export function Header(props: { me: Me; stage: string; onSignOut: () => void }) 
         <span>camvault</span>
         {props.stage && props.stage !== 'prod' ? <span class="badge stage">{props.stage}</span> : null}
       </a>
+      {me.role === 'admin' ? <ConsoleNav current={props.current ?? 'clips'} /> : null}
       <div class="who" data-testid="who">
         {me.picture && !pictureFailed ? (
           <img class="avatar" src={me.picture} alt="" referrerpolicy="no-referrer" width={32} height={32} onError={() => setPictureFailed(true)} />
@@ -41,5 +50,24 @@ export function Header(props: { me: Me; stage: string; onSignOut: () => void }) 
         </button>
       </div>
     </header>
+  );
+}
+
+/** The admins' way between the clips and the console's pages; viewers never see it. */
+function ConsoleNav(props: { current: NonNullable<HeaderProps['current']> }) {
+  const links: [NonNullable<HeaderProps['current']>, string, string][] = [
+    ['clips', '#/', 'Clips'],
+    ['people', '#/admin/people', 'People'],
+    ['cameras', '#/admin/cameras', 'Cameras'],
+    ['activity', '#/admin/activity', 'Activity'],
+  ];
+  return (
+    <nav class="console-nav" aria-label="Console">
+      {links.map(([key, href, text]) => (
+        <a key={key} href={href} aria-current={props.current === key ? 'page' : undefined}>
+          {text}
+        </a>
+      ))}
+    </nav>
   );
 }
