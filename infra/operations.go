@@ -28,8 +28,10 @@ const (
 	// not be read (authorizer/README.md, "When the grants are unavailable").
 	GrantLookupFailuresFilter = `{ $.decision = "error" }`
 	// RefusedUploadsFilter matches ingest's WARN line for every upload it
-	// refuses (attributes key and reason).
-	RefusedUploadsFilter = `{ $.msg = "upload refused" }`
+	// refuses (message "upload refused", attributes key and reason). The
+	// videos Lambdas log with slog's default text handler, so this is a
+	// phrase match, which also matches the line in JSON.
+	RefusedUploadsFilter = `"upload refused"`
 )
 
 // DeployStageContext is the CDK context key make deploy sets to the stage it

@@ -35,7 +35,7 @@ func TestOperationsAlarms(t *testing.T) {
 			alarm, metric, pattern, logGroup string
 		}{
 			{"grant-lookup-failures", "GrantLookupFailures", `{ $.decision = "error" }`, fnLogs(AuthorizerFunction)},
-			{"refused-uploads", "RefusedUploads", `{ $.msg = "upload refused" }`, fnLogs(routes.FunctionIngest)},
+			{"refused-uploads", "RefusedUploads", `"upload refused"`, fnLogs(routes.FunctionIngest)},
 		} {
 			f := filters[c.metric]
 			if f == nil || f["FilterPattern"] != c.pattern || !refersTo(f["LogGroupName"], c.logGroup) ||
