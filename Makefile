@@ -65,6 +65,8 @@ build: ## build every Lambda into build/<function>/bootstrap (linux/arm64, provi
 		echo "build/$$fn/bootstrap  <- $$dir"; \
 		( cd $$mod && GOWORK=off GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -buildvcs=false -ldflags "-s -w" -o ../build/$$fn/bootstrap ./cmd/$$fn ); \
 	done
+	@# Each bootstrap stays under 10 MB (10,000,000 bytes): a bigger one loads slower on every cold start.
+	@for f in build/*/bootstrap; do s=$$(wc -c < $$f); if [ $$s -ge 10000000 ]; then echo "$$f is $$s bytes: over the 10 MB budget" >&2; exit 1; fi; done
 
 .PHONY: tools
 tools: ## build the host commands into build/bin (camvault-local, token, upload-clip)

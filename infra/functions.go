@@ -74,13 +74,17 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 		logGroups: map[string]awslogs.LogGroup{},
 	}
 	videosEnv := map[string]string{
-		"TABLE_NAME":        *data.videos.TableName(),
-		"BUCKET_NAME":       *data.clips.BucketName(),
-		"WEB_ORIGIN":        webOrigin,
-		"RETENTION_DAYS":    strconv.Itoa(st.RetentionDays),
-		"URL_TTL":           st.URLTTL.String(),
-		"CURSOR_SECRET_ARN": *data.cursorSecret.SecretArn(),
+		"TABLE_NAME":     *data.videos.TableName(),
+		"BUCKET_NAME":    *data.clips.BucketName(),
+		"WEB_ORIGIN":     webOrigin,
+		"RETENTION_DAYS": strconv.Itoa(st.RetentionDays),
+		"URL_TTL":        st.URLTTL.String(),
 	}
+	// Only videos and admin page, so only they get the cursor key:
+	// CloudFormation resolves the secret into their environment at deploy
+	// (a dynamic reference), so no cold start reads Secrets Manager (see
+	// videos-api/README.md for why that is safe for this key).
+	cursorKey := *data.cursorSecret.SecretValue().UnsafeUnwrap()
 	auditDays := st.AuditRetentionDays
 	if auditDays <= 0 {
 		auditDays = 365
@@ -105,6 +109,13 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 				env[k] = v
 			}
 		}
+		if name == routes.FunctionVideos || name == routes.FunctionAdmin {
+			paging := map[string]string{"CURSOR_SECRET": cursorKey}
+			for k, v := range env {
+				paging[k] = v
+			}
+			env = paging
+		}
 		f.add(stack, st, buildDir, name, env)
 	}
 	f.add(stack, st, buildDir, AuthorizerFunction, map[string]string{
@@ -117,11 +128,9 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 
 	// Least privilege, per function. Signing a URL needs the signer to be
 	// allowed the signed request, hence s3:GetObject for the readers.
-	// Only the paged lists (videos) sign cursors; only the functions that
-	// hand out URLs (videos for thumbnails, video) sign S3 GETs.
+	// Only the functions that hand out URLs (videos for thumbnails, video)
+	// sign S3 GETs. No function reads the cursor secret at run time.
 	getClips := clipsStatement(data, "s3:GetObject")
-	data.cursorSecret.GrantRead(f.byName[routes.FunctionVideos], nil)
-	data.cursorSecret.GrantRead(f.byName[routes.FunctionAdmin], nil)
 	// Every API function reads the clips table: at least the revocation
 	// records that narrow a cached Allow (see videos-api/grant).
 	for _, name := range []string{routes.FunctionMe, routes.FunctionCameras, routes.FunctionVideos, routes.FunctionVideo} {

@@ -104,7 +104,20 @@ func TestLambdaEnvironment(t *testing.T) {
 				{"WEB_ORIGIN", refersTo(env["WEB_ORIGIN"], dist) && strings.Contains(asJSON(env["WEB_ORIGIN"]), `"https://"`)},
 				{"RETENTION_DAYS", env["RETENTION_DAYS"] == "30"},
 				{"URL_TTL", env["URL_TTL"] == s.stage.URLTTL.String()},
-				{"CURSOR_SECRET_ARN", refersTo(env["CURSOR_SECRET_ARN"], secret)},
+			}
+			// The cursor key: a deploy-time dynamic reference to the
+			// stage's secret, in the functions that page only.
+			ref := asJSON(env["CURSOR_SECRET"])
+			if name == routes.FunctionVideos || name == routes.FunctionAdmin {
+				checks = append(checks, struct {
+					key string
+					ok  bool
+				}{"CURSOR_SECRET", refersTo(env["CURSOR_SECRET"], secret) && strings.Contains(ref, "{{resolve:secretsmanager:") && strings.Contains(ref, ":SecretString:")})
+			} else if _, ok := env["CURSOR_SECRET"]; ok {
+				t.Errorf("%s has the cursor key", name)
+			}
+			if _, ok := env["CURSOR_SECRET_ARN"]; ok {
+				t.Errorf("%s has CURSOR_SECRET_ARN: a cold start would read Secrets Manager", name)
 			}
 			for _, c := range checks {
 				if !c.ok {
@@ -127,7 +140,7 @@ func TestLambdaEnvironment(t *testing.T) {
 		if !refersTo(env["ALLOWLIST_TABLE"], allowlist) {
 			t.Errorf("authorizer ALLOWLIST_TABLE = %s", asJSON(env["ALLOWLIST_TABLE"]))
 		}
-		for _, k := range []string{"OIDC_ISSUER", "OIDC_JWKS_URL", "TABLE_NAME", "CURSOR_SECRET_ARN"} {
+		for _, k := range []string{"OIDC_ISSUER", "OIDC_JWKS_URL", "TABLE_NAME", "CURSOR_SECRET_ARN", "CURSOR_SECRET"} {
 			if _, ok := env[k]; ok {
 				t.Errorf("authorizer has %s", k)
 			}
@@ -296,9 +309,9 @@ func TestLeastPrivilege(t *testing.T) {
 	wants := map[string]want{
 		routes.FunctionMe:          {videosRead: true},
 		routes.FunctionCameras:     {videosRead: true},
-		routes.FunctionVideos:      {videosRead: true, secret: true, s3: []string{"s3:GetObject"}},
+		routes.FunctionVideos:      {videosRead: true, s3: []string{"s3:GetObject"}},
 		routes.FunctionVideo:       {videosRead: true, videosAppend: true, s3: []string{"s3:GetObject"}},
-		routes.FunctionAdmin:       {videosRead: true, videosWrite: true, allowlistRead: true, allowlistWrite: true, secret: true, s3: []string{"s3:DeleteObject"}},
+		routes.FunctionAdmin:       {videosRead: true, videosWrite: true, allowlistRead: true, allowlistWrite: true, s3: []string{"s3:DeleteObject"}},
 		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject", "s3:PutObjectTagging"}},
 		routes.FunctionKeep:        {videosRead: true, videosWrite: true, s3: []string{"s3:PutObjectTagging"}},
 		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject", "s3:PutObjectTagging"}, sqs: []string{"sqs:SendMessage"}},

@@ -71,7 +71,7 @@ func New(cfg Config, ddb *dynamodb.Client, s3c *s3.Client) *App {
 	}
 	if c, err := cursor.New(cfg.CursorSecret); err == nil {
 		a.cursor = c
-	} else {
+	} else if len(cfg.CursorSecret) > 0 {
 		a.log.Error("no usable cursor key: list routes will fail", "error", err)
 	}
 	return a

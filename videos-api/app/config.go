@@ -34,12 +34,11 @@ type Config struct {
 	// URLTTL is how long signed URLs stay valid (URL_TTL).
 	URLTTL time.Duration
 	// CursorSecret is the HMAC key of page cursors (CURSOR_SECRET), at
-	// least 16 bytes.
+	// least 16 bytes. Only the function that pages (videos) needs it; in
+	// AWS, CloudFormation resolves it from the stage's Secrets Manager
+	// secret into that function's environment at deploy, so no cold start
+	// calls Secrets Manager.
 	CursorSecret []byte
-	// CursorSecretARN names a Secrets Manager secret holding the cursor
-	// key (CURSOR_SECRET_ARN); the Lambda wiring resolves it into
-	// CursorSecret at cold start.
-	CursorSecretARN string
 	// AllowlistTable is the authorizer's table of grants
 	// (ALLOWLIST_TABLE); the console's grant routes need it.
 	AllowlistTable string
@@ -62,23 +61,23 @@ type Config struct {
 }
 
 // ConfigFromEnv reads the configuration through lookup (os.LookupEnv).
-// TABLE_NAME, BUCKET_NAME, WEB_ORIGIN and one of CURSOR_SECRET or
-// CURSOR_SECRET_ARN are required; every error names its variable.
+// TABLE_NAME, BUCKET_NAME and WEB_ORIGIN are required, CURSOR_SECRET where
+// lists are served (lambdaapp.Load checks it); every error names its
+// variable.
 func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 	get := func(name string) string {
 		v, _ := lookup(name)
 		return strings.TrimSpace(v)
 	}
 	cfg := Config{
-		TableName:       get("TABLE_NAME"),
-		BucketName:      get("BUCKET_NAME"),
-		WebOrigin:       get("WEB_ORIGIN"),
-		RetentionDays:   DefaultRetentionDays,
-		URLTTL:          DefaultURLTTL,
-		CursorSecret:    []byte(get("CURSOR_SECRET")),
-		CursorSecretARN: get("CURSOR_SECRET_ARN"),
-		AllowlistTable:  get("ALLOWLIST_TABLE"),
-		Owners:          owners(get("ADMIN_EMAILS")),
+		TableName:      get("TABLE_NAME"),
+		BucketName:     get("BUCKET_NAME"),
+		WebOrigin:      get("WEB_ORIGIN"),
+		RetentionDays:  DefaultRetentionDays,
+		URLTTL:         DefaultURLTTL,
+		CursorSecret:   []byte(get("CURSOR_SECRET")),
+		AllowlistTable: get("ALLOWLIST_TABLE"),
+		Owners:         owners(get("ADMIN_EMAILS")),
 	}
 	var errs []error
 	if s := get("RETENTION_DAYS"); s != "" {
@@ -102,9 +101,6 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 		}
 		cfg.ActivityRetentionDays = n
 	}
-	if len(cfg.CursorSecret) == 0 && cfg.CursorSecretARN == "" {
-		errs = append(errs, errors.New("CURSOR_SECRET or CURSOR_SECRET_ARN is required"))
-	}
 	if err := cfg.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -114,8 +110,8 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 	return cfg, nil
 }
 
-// Validate checks the settings every function needs. The cursor key is
-// checked when it is known (after the secret is resolved).
+// Validate checks the settings every function needs, and the cursor key
+// when there is one.
 func (c Config) Validate() error {
 	var errs []error
 	if c.TableName == "" {

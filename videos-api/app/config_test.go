@@ -11,7 +11,6 @@ import (
 func TestConfigFromEnv(t *testing.T) {
 	base := map[string]string{
 		"TABLE_NAME": "clips", "BUCKET_NAME": "bucket", "WEB_ORIGIN": "https://videos.example.com",
-		"CURSOR_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:cursor",
 	}
 	with := func(k, v string) map[string]string {
 		m := map[string]string{}
@@ -32,7 +31,7 @@ func TestConfigFromEnv(t *testing.T) {
 		check   func(app.Config) bool
 	}{
 		{"defaults", base, "", func(c app.Config) bool {
-			return c.RetentionDays == 30 && c.URLTTL == 15*time.Minute && c.CursorSecretARN != "" && len(c.CursorSecret) == 0
+			return c.RetentionDays == 30 && c.URLTTL == 15*time.Minute && len(c.CursorSecret) == 0
 		}},
 		{"overrides", with("URL_TTL", "5m"), "", func(c app.Config) bool { return c.URLTTL == 5*time.Minute }},
 		{"retention", with("RETENTION_DAYS", "7"), "", func(c app.Config) bool { return c.RetentionDays == 7 }},
@@ -41,7 +40,6 @@ func TestConfigFromEnv(t *testing.T) {
 		{"no bucket", with("BUCKET_NAME", ""), "BUCKET_NAME", nil},
 		{"no origin", with("WEB_ORIGIN", "<unset>"), "WEB_ORIGIN", nil},
 		{"origin with a path", with("WEB_ORIGIN", "https://videos.example.com/app"), "WEB_ORIGIN", nil},
-		{"no cursor key", with("CURSOR_SECRET_ARN", "<unset>"), "CURSOR_SECRET", nil},
 		{"short cursor key", with("CURSOR_SECRET", "short"), "cursor secret", nil},
 		{"bad retention", with("RETENTION_DAYS", "thirty"), "RETENTION_DAYS", nil},
 		{"zero retention", with("RETENTION_DAYS", "0"), "RETENTION_DAYS", nil},

@@ -1,52 +1,70 @@
 // Package lambdaapp builds the videos App inside a Lambda at cold start:
-// configuration from the environment, AWS clients from the execution role,
-// and the cursor key from Secrets Manager. Each cmd/<function> main calls
-// Load once, outside its handler.
+// configuration and AWS clients from the environment Lambda sets. Each
+// cmd/<function> main calls Load once, outside its handler.
+//
+// A cold start makes no network call. The clients are built from
+// AWS_REGION and the execution role's credentials, which Lambda puts in
+// the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+// AWS_SESSION_TOKEN) for the life of the execution environment, as the
+// SDK's default chain would find them, without linking that chain's
+// SSO, STS and instance-metadata providers (about 1 MB of every
+// bootstrap). AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3 and
+// AWS_ENDPOINT_URL override the endpoints, as in the SDK. The cursor key
+// is an environment variable (CURSOR_SECRET), resolved by CloudFormation
+// from the stage's Secrets Manager secret at deploy.
 package lambdaapp
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/camvault/camvault/videos-api/app"
 )
 
 // Load reads the environment and returns the App. withCursorKey says
-// whether the function serves paged lists and so needs the cursor key:
-// only "videos" and "admin" do, and only they are granted the secret, so
-// the others skip that Secrets Manager call at cold start.
-func Load(ctx context.Context, withCursorKey bool) (*app.App, error) {
+// whether the function serves paged lists and so needs the cursor key
+// (only "videos" and "admin" do): then CURSOR_SECRET must be set.
+func Load(_ context.Context, withCursorKey bool) (*app.App, error) {
 	cfg, err := app.ConfigFromEnv(os.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
-	awsCfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("lambdaapp: loading AWS config: %w", err)
-	}
 	if withCursorKey && len(cfg.CursorSecret) == 0 {
-		sm := secretsmanager.NewFromConfig(awsCfg)
-		out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(cfg.CursorSecretARN)})
-		if err != nil {
-			return nil, fmt.Errorf("lambdaapp: reading cursor secret: %w", err)
-		}
-		cfg.CursorSecret = []byte(aws.ToString(out.SecretString))
-		if len(cfg.CursorSecret) == 0 {
-			cfg.CursorSecret = out.SecretBinary
-		}
-		if err := cfg.Validate(); err != nil {
-			return nil, fmt.Errorf("lambdaapp: cursor secret: %w", err)
-		}
-		if len(cfg.CursorSecret) == 0 {
-			return nil, fmt.Errorf("lambdaapp: cursor secret is empty")
+		return nil, errors.New("lambdaapp: CURSOR_SECRET is required by the function that serves lists")
+	}
+	region := firstEnv("AWS_REGION", "AWS_DEFAULT_REGION")
+	if region == "" {
+		return nil, errors.New("lambdaapp: AWS_REGION is required")
+	}
+	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if id == "" || secret == "" {
+		return nil, errors.New("lambdaapp: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required (Lambda sets them from the execution role)")
+	}
+	creds := aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN")))
+	ddb := dynamodb.New(dynamodb.Options{Region: region, Credentials: creds, BaseEndpoint: endpoint("AWS_ENDPOINT_URL_DYNAMODB")})
+	s3c := s3.New(s3.Options{Region: region, Credentials: creds, BaseEndpoint: endpoint("AWS_ENDPOINT_URL_S3")})
+	return app.New(cfg, ddb, s3c), nil
+}
+
+// endpoint is a service's endpoint override, or the general one, or nil.
+func endpoint(service string) *string {
+	if v := firstEnv(service, "AWS_ENDPOINT_URL"); v != "" {
+		return aws.String(v)
+	}
+	return nil
+}
+
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
 		}
 	}
-	return app.New(cfg, dynamodb.NewFromConfig(awsCfg), s3.NewFromConfig(awsCfg)), nil
+	return ""
 }
