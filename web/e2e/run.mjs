@@ -307,7 +307,7 @@ test('a clip plays, with download link, facts and keyboard', async ({ browser, s
   assert(head.ok, `download URL answered ${head.status}`);
   assert(/attachment/i.test(head.headers.get('content-disposition') ?? ''), 'download URL does not answer as an attachment');
   const facts = await viewer.locator('.facts').innerText();
-  for (const f of ['Camera', 'Captured', 'Duration', 'Size']) assert(facts.toLowerCase().includes(f.toLowerCase()), `facts lack ${f}`);
+  for (const f of ['Camera', 'Captured', 'Duration', 'Size', 'SHA-256']) assert(facts.toLowerCase().includes(f.toLowerCase()), `facts lack ${f}`);
   assert(await viewer.getByRole('button', { name: /^Delete/ }).count() === 0, 'a viewer is offered Delete');
   await shot(viewer, 'player');
   await checkA11y(viewer, 'player');

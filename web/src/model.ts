@@ -46,6 +46,8 @@ export interface ClipDetail extends Clip {
   downloadUrl: string;
   /** When the signed URLs stop working. */
   urlExpiresAt?: Date;
+  /** The MP4's SHA-256 (lowercase hex) as S3 verified it at upload. */
+  sha256?: string;
 }
 
 /** One page of a list. */
@@ -144,6 +146,8 @@ export function parseClipDetail(v: unknown): ClipDetail {
   const o = obj(v, 'clip');
   const d: ClipDetail = { ...parseClip(o), playUrl: str(o, 'playUrl', 'clip'), downloadUrl: str(o, 'downloadUrl', 'clip') };
   put(d, 'urlExpiresAt', optTime(o, 'urlExpiresAt'));
+  const sum = optStr(o, 'sha256');
+  put(d, 'sha256', sum !== undefined && /^[0-9a-f]{64}$/.test(sum) ? sum : undefined);
   return d;
 }
 

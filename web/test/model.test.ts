@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCamera, parseClip, parseMe, parsePage, ShapeError } from '../src/model';
+import { parseCamera, parseClip, parseClipDetail, parseMe, parsePage, ShapeError } from '../src/model';
 import { duration, size } from '../src/format';
 import { parseConfig, ConfigError } from '../src/config';
 
@@ -10,6 +10,15 @@ describe('wire shapes', () => {
     expect(parseClip({ id: 'v', cameraId: 'c', capturedAt: '2026-11-25T10:00:00Z', durationSeconds: 0 })).toEqual({
       id: 'v', cameraId: 'c', capturedAt: new Date('2026-11-25T10:00:00Z'), hasThumbnail: false,
     });
+  });
+
+  it('keeps a well-formed sha256 and drops anything else', () => {
+    const base = { id: 'v', cameraId: 'c', capturedAt: '2026-11-25T10:00:00Z', playUrl: 'http://s3/p', downloadUrl: 'http://s3/d' };
+    const sum = 'a'.repeat(64);
+    expect(parseClipDetail({ ...base, sha256: sum }).sha256).toBe(sum);
+    for (const bad of ['A'.repeat(64), 'a'.repeat(63), '<img src=x>', 7]) {
+      expect(parseClipDetail({ ...base, sha256: bad })).not.toHaveProperty('sha256');
+    }
   });
 
   it('refuses missing required fields', () => {

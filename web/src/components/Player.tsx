@@ -235,6 +235,14 @@ export function Player(p: PlayerProps) {
               <dt>Size</dt>
               <dd>{clip.sizeBytes !== undefined ? size(clip.sizeBytes) : 'unknown'}</dd>
             </div>
+            {clip.sha256 ? (
+              <div class="fact-wide">
+                <dt>SHA-256</dt>
+                <dd>
+                  <code class="sha256" title={'Check a download: echo "SHA256  clip.mp4" | sha256sum -c'}>{clip.sha256}</code>
+                </dd>
+              </div>
+            ) : null}
           </dl>
         ) : null}
         {deleteError ? (
