@@ -68,16 +68,14 @@ func (a *App) ingestRecord(ctx context.Context, rec events.S3EventRecord) error 
 	log = log.With("key", key)
 	k, err := clip.ParseObjectKey(key)
 	if err != nil {
-		refuse(refusals, key, reasonMalformedKey, "error", err)
-		return nil
+		return a.refuse(ctx, refusals, key, reasonMalformedKey, "error", err)
 	}
 	uploaded := rec.EventTime
 	if uploaded.IsZero() {
 		uploaded = a.now()
 	}
 	if reason := a.admissible(k, uploaded); reason != "" {
-		refuse(refusals, key, reason, "capturedAt", k.CapturedAt)
-		return nil
+		return a.refuse(ctx, refusals, key, reason, "capturedAt", k.CapturedAt)
 	}
 	log = log.With("camera", k.CameraID, "video", k.VideoID)
 	if k.Kind == clip.KindThumbnail {
@@ -95,8 +93,7 @@ func (a *App) linkThumbnail(ctx context.Context, log, refusals *slog.Logger, k c
 		log.Info("thumbnail before its clip: linked when the clip arrives")
 		return a.tagRetention(ctx, k, k.ThumbnailKey, true)
 	case errors.Is(err, store.ErrThumbnailLinked):
-		refuse(refusals, k.ThumbnailKey, reasonThumbnailLinked)
-		return nil
+		return a.refuse(ctx, refusals, k.ThumbnailKey, reasonThumbnailLinked)
 	case err != nil:
 		return fmt.Errorf("app: ingest %s: %w", k.ThumbnailKey, err)
 	}
@@ -182,7 +179,9 @@ func (a *App) ingestClip(ctx context.Context, log, refusals *slog.Logger, k clip
 		err := a.store.SetThumbnail(ctx, k.CameraID, k.VideoID, k.ThumbnailKey)
 		switch {
 		case errors.Is(err, store.ErrThumbnailLinked):
-			refuse(refusals, k.ThumbnailKey, reasonThumbnailLinked)
+			if err := a.refuse(ctx, refusals, k.ThumbnailKey, reasonThumbnailLinked); err != nil {
+				return err
+			}
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
 		}

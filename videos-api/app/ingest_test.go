@@ -216,6 +216,12 @@ func TestIngestRefuses(t *testing.T) {
 			if _, err := e.s3.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(tt.key)}); err != nil {
 				t.Fatalf("refused object not left in place: %v", err)
 			}
+			// Tagged for the standard retention, so the lifecycle rule
+			// (which expires only tagged objects) removes it in time.
+			tags, err := e.s3.GetObjectTagging(context.Background(), &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String(tt.key)})
+			if err != nil || len(tags.TagSet) != 1 || aws.ToString(tags.TagSet[0].Key) != clip.RetentionTag || aws.ToString(tags.TagSet[0].Value) != clip.RetentionStandard {
+				t.Fatalf("refused object's tags = %+v, %v; want %s=%s", tags, err, clip.RetentionTag, clip.RetentionStandard)
+			}
 		})
 	}
 }

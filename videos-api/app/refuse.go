@@ -1,10 +1,14 @@
 package app
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/media"
 )
 
 // Why ingest refuses an upload: the reason attribute of an "upload
@@ -29,11 +33,17 @@ const maxClockAhead = 24 * time.Hour
 
 // refuse logs an upload that ingest leaves unrecorded, at WARN with msg
 // "upload refused" (a CloudWatch Logs metric filter counts these and an
-// alarm watches the count). The object stays where it is: under clips/, so
-// the bucket's lifecycle rule still expires it, and it can be looked at
-// until then.
-func refuse(log *slog.Logger, key, reason string, attrs ...any) {
+// alarm watches the count), and tags its object for the standard retention:
+// the object stays where it is, under clips/, so it can be looked at, and
+// the bucket's lifecycle rule (which expires only tagged objects) removes it
+// with the clips of its day. A tagging failure is returned, so the event is
+// retried.
+func (a *App) refuse(ctx context.Context, log *slog.Logger, key, reason string, attrs ...any) error {
 	log.Warn("upload refused", append([]any{"key", key, "reason", reason}, attrs...)...)
+	if err := a.bucket.SetRetention(ctx, key, clip.RetentionStandard); err != nil && !errors.Is(err, media.ErrNotFound) {
+		return fmt.Errorf("app: ingest: tagging refused %s: %w", key, err)
+	}
+	return nil
 }
 
 // admissible returns why a parsed key uploaded at uploaded must not be
