@@ -47,10 +47,11 @@ func TestGrantsFromDynamoDB(t *testing.T) {
 	f := newFixture(t, cfg, keyA)
 
 	cameraGETs := func(ids ...string) []string {
-		r := []string{arnPrefix + "GET/me", arnPrefix + "GET/cameras", arnPrefix + "GET/videos"}
+		r := []string{arnPrefix + "GET/me", arnPrefix + "GET/cameras", arnPrefix + "GET/videos", arnPrefix + "GET/shares", arnPrefix + "DELETE/shares/*"}
 		for _, id := range ids {
 			r = append(r, arnPrefix+"GET/cameras/"+id+"/videos", arnPrefix+"GET/cameras/"+id+"/videos/*",
-				arnPrefix+"PUT/cameras/"+id+"/videos/*/keep", arnPrefix+"DELETE/cameras/"+id+"/videos/*/keep")
+				arnPrefix+"PUT/cameras/"+id+"/videos/*/keep", arnPrefix+"DELETE/cameras/"+id+"/videos/*/keep",
+				arnPrefix+"POST/cameras/"+id+"/videos/*/shares")
 		}
 		return r
 	}
@@ -64,9 +65,9 @@ func TestGrantsFromDynamoDB(t *testing.T) {
 		{"domain grant", "zed@partner.com", "partner.com", "allow", "admin", "*", adminAll},
 		{"email grant beats domain grant", "carol@partner.com", "partner.com", "allow", "viewer", "yard", cameraGETs("yard")},
 		{"admin list beats grants", "boss@example.com", "example.com", "allow", "admin", "*", adminAll},
-		{"restricted admin", "dave@example.com", "example.com", "allow", "admin", "c1", append(cameraGETs()[:3:3], arnPrefix+"GET/grants", arnPrefix+"GET/grants/*", arnPrefix+"PUT/grants/*", arnPrefix+"DELETE/grants/*", arnPrefix+"GET/audit",
+		{"restricted admin", "dave@example.com", "example.com", "allow", "admin", "c1", append(cameraGETs()[:5:5], arnPrefix+"GET/grants", arnPrefix+"GET/grants/*", arnPrefix+"PUT/grants/*", arnPrefix+"DELETE/grants/*", arnPrefix+"GET/audit",
 			arnPrefix+"GET/cameras/c1/videos", arnPrefix+"GET/cameras/c1/videos/*", arnPrefix+"PUT/cameras/c1/videos/*/keep", arnPrefix+"DELETE/cameras/c1/videos/*/keep",
-			arnPrefix+"DELETE/cameras/c1/videos/*", arnPrefix+"PATCH/cameras/c1", arnPrefix+"DELETE/cameras/c1")},
+			arnPrefix+"POST/cameras/c1/videos/*/shares", arnPrefix+"DELETE/cameras/c1/videos/*", arnPrefix+"PATCH/cameras/c1", arnPrefix+"DELETE/cameras/c1")},
 		{"invalid role denies", "eve@example.com", "example.com", "deny", "", "", nil},
 		{"consumer account by email grant", "frank@gmail.com", "", "allow", "viewer", "*", viewerAll},
 		{"domain grant needs hd, not the address", "x@contractors.example.net", "", "deny", "", "", nil},

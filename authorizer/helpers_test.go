@@ -150,8 +150,10 @@ const authorizerKeyRefresh = 30 * time.Second
 
 // viewerAll is the Allow resources of a viewer of every camera.
 var viewerAll = []string{arnPrefix + "GET/me", arnPrefix + "GET/cameras", arnPrefix + "GET/videos", arnPrefix + "GET/cameras/*/videos", arnPrefix + "GET/cameras/*/videos/*",
-	arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep"}
+	arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep",
+	arnPrefix + "GET/shares", arnPrefix + "POST/cameras/*/videos/*/shares", arnPrefix + "DELETE/shares/*"}
 
 // adminAll is the Allow resources of an admin of every camera.
 var adminAll = []string{arnPrefix + "GET/*", arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep",
+	arnPrefix + "POST/cameras/*/videos/*/shares", arnPrefix + "DELETE/shares/*",
 	arnPrefix + "DELETE/cameras/*/videos/*", arnPrefix + "PUT/grants/*", arnPrefix + "DELETE/grants/*", arnPrefix + "PATCH/cameras/*", arnPrefix + "DELETE/cameras/*"}

@@ -92,6 +92,7 @@ func newRestAPI(stack awscdk.Stack, st Stage) *restAPI {
 			AccessLogFormat:      awsapigateway.AccessLogFormat_Custom(jsii.String(accessLogFormat)),
 			ThrottlingRateLimit:  jsii.Number(st.ThrottleRate),
 			ThrottlingBurstLimit: jsii.Number(float64(st.ThrottleBurst)),
+			MethodOptions:        publicMethodOptions(st),
 		},
 	})
 	a.url = fmt.Sprintf("https://%s.execute-api.%s.%s/%s", *a.rest.RestApiId(), *stack.Region(), *stack.UrlSuffix(), st.Name)
@@ -119,7 +120,7 @@ func (a *restAPI) addRoutes(stack awscdk.Stack, st Stage, fns *functions, webOri
 	})
 
 	resources := map[string]awsapigateway.IResource{"/": a.rest.Root()}
-	for _, p := range routes.Resources() {
+	for _, p := range routes.ResourcesIn(st.Features()) {
 		i := strings.LastIndex(p, "/")
 		parent := p[:i]
 		if parent == "" {
@@ -130,7 +131,7 @@ func (a *restAPI) addRoutes(stack awscdk.Stack, st Stage, fns *functions, webOri
 
 	methodsOf := map[string][]string{}
 	integrations := map[string]awsapigateway.LambdaIntegration{}
-	for _, r := range routes.All() {
+	for _, r := range routes.Enabled(st.Features()) {
 		integ, ok := integrations[r.Function]
 		if !ok {
 			integ = awsapigateway.NewLambdaIntegration(fns.byName[r.Function], &awsapigateway.LambdaIntegrationOptions{
@@ -145,17 +146,24 @@ func (a *restAPI) addRoutes(stack awscdk.Stack, st Stage, fns *functions, webOri
 				params["method.request.path."+seg[1:len(seg)-1]] = jsii.Bool(true)
 			}
 		}
-		a.methods[r.Method+" "+r.Path] = resources[r.Path].AddMethod(jsii.String(r.Method), integ, &awsapigateway.MethodOptions{
+		opts := &awsapigateway.MethodOptions{
 			AuthorizationType: awsapigateway.AuthorizationType_CUSTOM,
 			Authorizer:        a.authorizer,
 			OperationName:     jsii.String(r.OperationID),
 			RequestParameters: &params,
 			RequestValidator:  validator,
-		})
+		}
+		if r.Public {
+			// Like OPTIONS: no authorizer; the stage throttles it on its
+			// own (publicMethodOptions).
+			opts.AuthorizationType = awsapigateway.AuthorizationType_NONE
+			opts.Authorizer = nil
+		}
+		a.methods[r.Method+" "+r.Path] = resources[r.Path].AddMethod(jsii.String(r.Method), integ, opts)
 		methodsOf[r.Path] = append(methodsOf[r.Path], r.Method)
 	}
 
-	for _, p := range routes.Resources() {
+	for _, p := range routes.ResourcesIn(st.Features()) {
 		methods := append([]string{"OPTIONS"}, methodsOf[p]...)
 		sort.Strings(methods)
 		addPreflight(resources[p], webOrigin, strings.Join(methods, ","))
@@ -174,6 +182,23 @@ func (a *restAPI) addRoutes(stack awscdk.Stack, st Stage, fns *functions, webOri
 		}
 		a.rest.AddGatewayResponse(jsii.String(ge.id), opts)
 	}
+}
+
+// publicMethodOptions are the stage settings of the routes without an
+// authorizer (the share-link route): their own throttle, well below the
+// stage's, and no data trace (the body holds a share token).
+func publicMethodOptions(st Stage) *map[string]*awsapigateway.MethodDeploymentOptions {
+	out := map[string]*awsapigateway.MethodDeploymentOptions{}
+	for _, r := range routes.Enabled(st.Features()) {
+		if r.Public {
+			out[r.Path+"/"+r.Method] = &awsapigateway.MethodDeploymentOptions{
+				ThrottlingRateLimit:  jsii.Number(st.ShareThrottleRate),
+				ThrottlingBurstLimit: jsii.Number(float64(st.ShareThrottleBurst)),
+				DataTraceEnabled:     jsii.Bool(false),
+			}
+		}
+	}
+	return &out
 }
 
 // addPreflight answers OPTIONS on res without an authorizer (a preflight

@@ -124,6 +124,10 @@ func TestMethodsFollowRouteTable(t *testing.T) {
 		authorizer := s.onlyID(t, "AWS::ApiGateway::Authorizer")
 		got := map[string]int{}
 		options := map[string]int{}
+		public := map[string]bool{}
+		for _, r := range routes.Enabled(s.stage.Features()) {
+			public[r.Method+" "+r.Path] = r.Public
+		}
 		for _, m := range s.resources("AWS::ApiGateway::Method") {
 			p := props(m)
 			key := methodPath(paths, m)
@@ -135,7 +139,11 @@ func TestMethodsFollowRouteTable(t *testing.T) {
 				continue
 			}
 			got[key]++
-			if p["AuthorizationType"] != "CUSTOM" || !refersTo(p["AuthorizerId"], authorizer) {
+			if public[key] {
+				if p["AuthorizationType"] != "NONE" || p["AuthorizerId"] != nil {
+					t.Errorf("%s is public but has authorization %v / authorizer %v", key, p["AuthorizationType"], p["AuthorizerId"])
+				}
+			} else if p["AuthorizationType"] != "CUSTOM" || !refersTo(p["AuthorizerId"], authorizer) {
 				t.Errorf("%s is not behind the TOKEN authorizer (%v)", key, p["AuthorizationType"])
 			}
 			if get(p, "Integration", "Type") != "AWS_PROXY" {
@@ -143,7 +151,7 @@ func TestMethodsFollowRouteTable(t *testing.T) {
 			}
 		}
 		want := map[string]int{}
-		for _, r := range routes.All() {
+		for _, r := range routes.Enabled(s.stage.Features()) {
 			want[r.Method+" "+r.Path]++
 		}
 		if len(got) != len(want) {
@@ -154,13 +162,13 @@ func TestMethodsFollowRouteTable(t *testing.T) {
 				t.Errorf("%s: %d methods, want exactly 1", k, got[k])
 			}
 		}
-		for _, r := range routes.Resources() {
+		for _, r := range routes.ResourcesIn(s.stage.Features()) {
 			if options[r] != 1 {
 				t.Errorf("%s: %d OPTIONS methods, want 1", r, options[r])
 			}
 		}
-		if len(options) != len(routes.Resources()) {
-			t.Errorf("OPTIONS on %v, want on every resource %v", options, routes.Resources())
+		if len(options) != len(routes.ResourcesIn(s.stage.Features())) {
+			t.Errorf("OPTIONS on %v, want on every resource %v", options, routes.ResourcesIn(s.stage.Features()))
 		}
 	})
 }
@@ -292,7 +300,12 @@ func TestAPIStageSettings(t *testing.T) {
 		if stage["TracingEnabled"] != true {
 			t.Error("X-Ray tracing off")
 		}
-		ms, _ := get(stage, "MethodSettings", 0).(map[string]any)
+		var ms map[string]any
+		for _, m := range get(stage, "MethodSettings").([]any) {
+			if get(m, "ResourcePath") == "/*" {
+				ms, _ = m.(map[string]any)
+			}
+		}
 		want := map[string]any{
 			"LoggingLevel":         "INFO",
 			"MetricsEnabled":       true,

@@ -34,6 +34,8 @@ var sizes = map[string]functionSize{
 	routes.FunctionVideo:       {256, 10 * time.Second},
 	routes.FunctionDeleteVideo: {256, 15 * time.Second},
 	routes.FunctionKeep:        {256, 15 * time.Second},
+	routes.FunctionShares:      {256, 10 * time.Second},
+	routes.FunctionShared:      {256, 10 * time.Second},
 	// admin removes a camera's clips in batches of bounded size per call.
 	routes.FunctionAdmin:  {256, 30 * time.Second},
 	routes.FunctionIngest: {256, 30 * time.Second},
@@ -89,7 +91,7 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	if auditDays <= 0 {
 		auditDays = 365
 	}
-	for _, name := range routes.Functions() {
+	for _, name := range routes.FunctionsIn(st.Features()) {
 		env := videosEnv
 		if name == routes.FunctionAdmin {
 			// The console writes the authorizer's grants and must know the
@@ -163,6 +165,14 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	keep := f.byName[routes.FunctionKeep]
 	data.videos.GrantReadWriteData(keep)
 	keep.AddToRolePolicy(tagClips)
+	if st.Sharing {
+		// shares makes, lists (a Query of the index) and revokes share
+		// records; shared reads one, records opens and signs the clip's
+		// URLs.
+		data.videos.GrantReadWriteData(f.byName[routes.FunctionShares])
+		data.videos.GrantReadWriteData(f.byName[routes.FunctionShared])
+		f.byName[routes.FunctionShared].AddToRolePolicy(getClips)
+	}
 	ingest := f.byName[routes.FunctionIngest]
 	data.videos.GrantReadWriteData(ingest)
 	ingest.AddToRolePolicy(getClips)

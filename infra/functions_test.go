@@ -314,6 +314,8 @@ func TestLeastPrivilege(t *testing.T) {
 		routes.FunctionAdmin:       {videosRead: true, videosWrite: true, allowlistRead: true, allowlistWrite: true, s3: []string{"s3:DeleteObject"}},
 		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject", "s3:PutObjectTagging"}},
 		routes.FunctionKeep:        {videosRead: true, videosWrite: true, s3: []string{"s3:PutObjectTagging"}},
+		routes.FunctionShares:      {videosRead: true, videosWrite: true},
+		routes.FunctionShared:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}},
 		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject", "s3:PutObjectTagging"}, sqs: []string{"sqs:SendMessage"}},
 		routes.FunctionExpire:      {expiry: true},
 		AuthorizerFunction:         {allowlistRead: true, bindOnly: true},

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+
+	"github.com/camvault/camvault/videos-api/routes"
 )
 
 // PlaceholderClientIDSuffix marks a Google OAuth client id that still has to
@@ -73,6 +75,19 @@ type Stage struct {
 	// Protect keeps data when the stack or a resource goes away: tables and
 	// buckets are RETAINed and the tables get deletion protection.
 	Protect bool
+	// Sharing turns share links on. Without it the share routes (the
+	// public POST /shared among them) and their Lambdas are not in the
+	// template at all. Context "<stage>.sharing=false" turns it off.
+	Sharing bool
+	// ShareThrottleRate and ShareThrottleBurst limit the public share-link
+	// route on its own (method throttling), below the stage's limits.
+	ShareThrottleRate  float64
+	ShareThrottleBurst int
+}
+
+// Features are the stage's optional route groups (routes.Route.Feature).
+func (s Stage) Features() map[string]bool {
+	return map[string]bool{routes.FeatureSharing: s.Sharing}
 }
 
 // Stages returns the three stages camvault deploys, with the people and
@@ -87,42 +102,51 @@ type Stage struct {
 func Stages(ctx func(key string) (string, bool), getenv func(string) string) []Stage {
 	stages := []Stage{
 		{
-			Name:            "dev",
-			GoogleClientIDs: []string{"camvault-dev" + PlaceholderClientIDSuffix},
-			AllowedDomains:  []string{"example.com"},
-			AdminEmails:     []string{"admin@example.com"},
-			CacheTTL:        300 * time.Second,
-			RetentionDays:   30,
-			URLTTL:          15 * time.Minute,
-			ThrottleRate:    20,
-			ThrottleBurst:   40,
-			LogRetention:    awslogs.RetentionDays_ONE_WEEK,
-			DataTrace:       true,
+			Name:               "dev",
+			GoogleClientIDs:    []string{"camvault-dev" + PlaceholderClientIDSuffix},
+			AllowedDomains:     []string{"example.com"},
+			AdminEmails:        []string{"admin@example.com"},
+			CacheTTL:           300 * time.Second,
+			RetentionDays:      30,
+			URLTTL:             15 * time.Minute,
+			ThrottleRate:       20,
+			ThrottleBurst:      40,
+			LogRetention:       awslogs.RetentionDays_ONE_WEEK,
+			DataTrace:          true,
+			Sharing:            true,
+			ShareThrottleRate:  5,
+			ShareThrottleBurst: 10,
 		},
 		{
-			Name:            "qa",
-			GoogleClientIDs: []string{"camvault-qa" + PlaceholderClientIDSuffix},
-			AllowedDomains:  []string{"example.com"},
-			AdminEmails:     []string{"admin@example.com"},
-			CacheTTL:        300 * time.Second,
-			RetentionDays:   30,
-			URLTTL:          15 * time.Minute,
-			ThrottleRate:    20,
-			ThrottleBurst:   40,
-			LogRetention:    awslogs.RetentionDays_ONE_MONTH,
+			Name:               "qa",
+			GoogleClientIDs:    []string{"camvault-qa" + PlaceholderClientIDSuffix},
+			AllowedDomains:     []string{"example.com"},
+			AdminEmails:        []string{"admin@example.com"},
+			CacheTTL:           300 * time.Second,
+			RetentionDays:      30,
+			URLTTL:             15 * time.Minute,
+			ThrottleRate:       20,
+			ThrottleBurst:      40,
+			LogRetention:       awslogs.RetentionDays_ONE_MONTH,
+			Sharing:            true,
+			ShareThrottleRate:  5,
+			ShareThrottleBurst: 10,
 		},
 		{
-			Name:            "prod",
-			GoogleClientIDs: []string{"camvault-prod" + PlaceholderClientIDSuffix},
-			AllowedDomains:  []string{"example.com"},
-			AdminEmails:     []string{"admin@example.com"},
-			CacheTTL:        600 * time.Second,
-			RetentionDays:   30,
-			URLTTL:          15 * time.Minute,
-			ThrottleRate:    50,
-			ThrottleBurst:   100,
-			LogRetention:    awslogs.RetentionDays_THREE_MONTHS,
-			Protect:         true,
+			Name:               "prod",
+			GoogleClientIDs:    []string{"camvault-prod" + PlaceholderClientIDSuffix},
+			AllowedDomains:     []string{"example.com"},
+			AdminEmails:        []string{"admin@example.com"},
+			CacheTTL:           600 * time.Second,
+			RetentionDays:      30,
+			URLTTL:             15 * time.Minute,
+			ThrottleRate:       50,
+			ThrottleBurst:      100,
+			LogRetention:       awslogs.RetentionDays_THREE_MONTHS,
+			Protect:            true,
+			Sharing:            true,
+			ShareThrottleRate:  5,
+			ShareThrottleBurst: 10,
 		},
 	}
 	for i := range stages {
@@ -145,6 +169,9 @@ func Stages(ctx func(key string) (string, bool), getenv func(string) string) []S
 		override("allowedEmails", "ALLOWED_EMAILS", &s.AllowedEmails)
 		override("adminEmails", "ADMIN_EMAILS", &s.AdminEmails)
 		override("alarmEmails", "ALARM_EMAILS", &s.AlarmEmails)
+		if v, ok := ctx(s.Name + ".sharing"); ok {
+			s.Sharing = strings.TrimSpace(v) == "true"
+		}
 	}
 	return stages
 }
@@ -217,6 +244,9 @@ func (s Stage) Validate() error {
 	}
 	if s.ThrottleRate <= 0 || s.ThrottleBurst <= 0 {
 		bad("throttling rate and burst must be positive")
+	}
+	if s.Sharing && (s.ShareThrottleRate <= 0 || s.ShareThrottleBurst <= 0 || s.ShareThrottleRate > s.ThrottleRate || s.ShareThrottleBurst > s.ThrottleBurst) {
+		bad("with sharing on, the share route's throttle must be positive and within the stage's")
 	}
 	if s.LogRetention == "" {
 		bad("log retention must be set")

@@ -66,20 +66,25 @@ func (a MethodARN) Resource(method, path string) string {
 
 // Resources lists what access may call in this API and stage:
 //   - every camera: for viewers GET me, cameras, videos and every camera's
-//     clip lists and clips, PUT and DELETE of every clip's keep mark; for
+//     clip lists and clips, PUT and DELETE of every clip's keep mark, GET
+//     shares, POST of a share link of every clip and DELETE of share links
+//     (the handler lets only a link's creator or an admin revoke it); for
 //     admins also GET on every path, DELETE on every clip and the console's
 //     writes (grants, cameras);
-//   - some cameras: GET me, cameras and videos, and per camera its clip list
-//     and clips and its clips' keep marks; admins also the console (grants,
+//   - some cameras: GET me, cameras, videos and shares, DELETE of share
+//     links, and per camera its clip list and clips, its clips' keep marks
+//     and share links; admins also the console (grants,
 //     the activity trail) and, per camera, DELETE on its clips and PATCH and
 //     DELETE on the camera.
 //
 // The handlers check the role again and narrow the console's answers to
-// the caller's cameras.
+// the caller's cameras. The public share route (POST /shared) has no
+// authorizer, so it is in no policy.
 func (a MethodARN) Resources(acc access.Access) []string {
 	admin := acc.Role == access.Admin
 	if acc.AllCameras && admin {
 		return []string{a.Resource("GET", "*"), a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep"),
+			a.Resource("POST", "cameras/*/videos/*/shares"), a.Resource("DELETE", "shares/*"),
 			a.Resource("DELETE", "cameras/*/videos/*"), a.Resource("PUT", "grants/*"), a.Resource("DELETE", "grants/*"),
 			a.Resource("PATCH", "cameras/*"), a.Resource("DELETE", "cameras/*")}
 	}
@@ -87,9 +92,10 @@ func (a MethodARN) Resources(acc access.Access) []string {
 		// Named, not GET *: a viewer never reaches the console's routes.
 		return []string{a.Resource("GET", "me"), a.Resource("GET", "cameras"), a.Resource("GET", "videos"),
 			a.Resource("GET", "cameras/*/videos"), a.Resource("GET", "cameras/*/videos/*"),
-			a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep")}
+			a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep"),
+			a.Resource("GET", "shares"), a.Resource("POST", "cameras/*/videos/*/shares"), a.Resource("DELETE", "shares/*")}
 	}
-	r := []string{a.Resource("GET", "me"), a.Resource("GET", "cameras"), a.Resource("GET", "videos")}
+	r := []string{a.Resource("GET", "me"), a.Resource("GET", "cameras"), a.Resource("GET", "videos"), a.Resource("GET", "shares"), a.Resource("DELETE", "shares/*")}
 	if admin {
 		r = append(r, a.Resource("GET", "grants"), a.Resource("GET", "grants/*"),
 			a.Resource("PUT", "grants/*"), a.Resource("DELETE", "grants/*"), a.Resource("GET", "audit"))
@@ -99,7 +105,8 @@ func (a MethodARN) Resources(acc access.Access) []string {
 			continue // never a wildcard or a path from an unchecked id
 		}
 		r = append(r, a.Resource("GET", "cameras/"+id+"/videos"), a.Resource("GET", "cameras/"+id+"/videos/*"),
-			a.Resource("PUT", "cameras/"+id+"/videos/*/keep"), a.Resource("DELETE", "cameras/"+id+"/videos/*/keep"))
+			a.Resource("PUT", "cameras/"+id+"/videos/*/keep"), a.Resource("DELETE", "cameras/"+id+"/videos/*/keep"),
+			a.Resource("POST", "cameras/"+id+"/videos/*/shares"))
 		if admin {
 			r = append(r, a.Resource("DELETE", "cameras/"+id+"/videos/*"),
 				a.Resource("PATCH", "cameras/"+id), a.Resource("DELETE", "cameras/"+id))

@@ -87,6 +87,10 @@ type Config struct {
 	Log *slog.Logger
 	// Docs, when set, serves Swagger UI at /docs (see Docs).
 	Docs *Docs
+	// PublicThrottle limits the routes without an authorizer
+	// (routes.Route.Public), all of them together, like the CDK stage's
+	// method throttling; zero means DefaultPublicThrottle.
+	PublicThrottle Throttle
 }
 
 // Gateway is an http.Handler that serves the API like API Gateway.
@@ -96,6 +100,7 @@ type Gateway struct {
 	resources map[string][]string // resource path -> methods
 	cache     *policyCache
 	log       *slog.Logger
+	public    *bucket
 }
 
 // New checks cfg (a stage, an authorizer and a handler for every route) and
@@ -126,7 +131,10 @@ func New(cfg Config) (*Gateway, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	g := &Gateway{cfg: cfg, routes: cfg.Routes, resources: map[string][]string{}, cache: newPolicyCache(cfg.CacheTTL, cfg.Now), log: logger}
+	if cfg.PublicThrottle == (Throttle{}) {
+		cfg.PublicThrottle = DefaultPublicThrottle
+	}
+	g := &Gateway{cfg: cfg, routes: cfg.Routes, resources: map[string][]string{}, cache: newPolicyCache(cfg.CacheTTL, cfg.Now), log: logger, public: newBucket(cfg.PublicThrottle, cfg.Now)}
 	for _, r := range cfg.Routes {
 		if cfg.Handlers[r.Function] == nil {
 			return nil, fmt.Errorf("gateway: no handler for function %q (%s %s)", r.Function, r.Method, r.Path)
@@ -198,6 +206,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.gatewayResponse(w, rec, http.StatusForbidden, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token")
 		return
 	}
+	if route.Public {
+		g.servePublic(w, r, rec, route, path, params)
+		return
+	}
 	token := r.Header.Get("Authorization")
 	if strings.TrimSpace(token) == "" {
 		// The identity source is missing: API Gateway answers 401 without
@@ -225,6 +237,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.gatewayResponse(w, rec, http.StatusForbidden, "ACCESS_DENIED", "User is not authorized to access this resource")
 		return
 	}
+	g.invoke(w, r, rec, route, path, params, &auth)
+}
+
+// invoke reads the body, builds the proxy event (with the authorizer's
+// context, or none for a public route) and runs the route's handler.
+func (g *Gateway) invoke(w http.ResponseWriter, r *http.Request, rec *requestRecord, route routes.Route, path string, params map[string]string, auth *events.APIGatewayCustomAuthorizerResponse) {
 	var body []byte
 	var err error
 	if r.Body != nil {
@@ -337,7 +355,7 @@ func invokeHandler(ctx context.Context, h Handler, req events.APIGatewayProxyReq
 // proxyEvent builds the event Lambda receives from a REST API proxy
 // integration, and passes it through JSON as the real invocation does (so
 // nil and empty maps, number types and custom unmarshalers come out the same).
-func (g *Gateway) proxyEvent(r *http.Request, route routes.Route, path string, params map[string]string, body []byte, auth events.APIGatewayCustomAuthorizerResponse) (events.APIGatewayProxyRequest, error) {
+func (g *Gateway) proxyEvent(r *http.Request, route routes.Route, path string, params map[string]string, body []byte, auth *events.APIGatewayCustomAuthorizerResponse) (events.APIGatewayProxyRequest, error) {
 	now := time.Now()
 	requestID := newRequestID()
 	sourceIP, port := clientAddr(r)
@@ -367,10 +385,13 @@ func (g *Gateway) proxyEvent(r *http.Request, route routes.Route, path string, p
 		params = nil
 	}
 
-	authorizer := map[string]any{"principalId": auth.PrincipalID, "integrationLatency": 0}
-	for k, v := range auth.Context {
-		// REST APIs hand context values to the integration as strings.
-		authorizer[k] = fmt.Sprint(v)
+	var authorizer map[string]any // none on a route without an authorizer
+	if auth != nil {
+		authorizer = map[string]any{"principalId": auth.PrincipalID, "integrationLatency": 0}
+		for k, v := range auth.Context {
+			// REST APIs hand context values to the integration as strings.
+			authorizer[k] = fmt.Sprint(v)
+		}
 	}
 
 	event := events.APIGatewayProxyRequest{
@@ -509,6 +530,7 @@ var gatewayResponseTypes = map[string]struct {
 	"DEFAULT_5XX":                    {"InternalServerErrorException", "internal", 0},
 	"REQUEST_TOO_LARGE":              {"RequestTooLargeException", "bad_request", 0},
 	"BAD_REQUEST_BODY":               {"BadRequestException", "bad_request", 0},
+	"THROTTLED":                      {"TooManyRequestsException", "throttled", 0},
 	"DEFAULT_4XX":                    {"", "bad_request", 0},
 }
 

@@ -31,7 +31,22 @@ const (
 	ClipOpen Action = "clip.open"
 	// ClipDelete: an admin deleted a clip.
 	ClipDelete Action = "clip.delete"
+	// ClipKeep and ClipUnkeep: a clip was kept past retention, or given
+	// back to it.
+	ClipKeep   Action = "clip.keep"
+	ClipUnkeep Action = "clip.unkeep"
+	// ShareCreate and ShareRevoke: a share link was made or revoked
+	// (Subject is the share's id).
+	ShareCreate Action = "share.create"
+	ShareRevoke Action = "share.revoke"
+	// ShareOpen: someone opened a share link (Actor is ShareLinkActor,
+	// Subject the share's id, After the coarse client).
+	ShareOpen Action = "share.open"
 )
+
+// ShareLinkActor is the actor of a share link's opens: whoever holds the
+// link, signed in or not.
+const ShareLinkActor = "share-link"
 
 // DefaultRetentionDays is how long entries are kept unless the stage says
 // otherwise (AUDIT_RETENTION_DAYS).

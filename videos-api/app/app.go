@@ -88,6 +88,8 @@ func (a *App) Handlers() map[string]Handler {
 		routes.FunctionDeleteVideo: a.wrap(routes.FunctionDeleteVideo, routes.Admin, a.deleteVideo),
 		routes.FunctionKeep:        a.wrap(routes.FunctionKeep, routes.Viewer, a.keep),
 		routes.FunctionAdmin:       a.wrap(routes.FunctionAdmin, routes.Admin, a.admin),
+		routes.FunctionShares:      a.wrap(routes.FunctionShares, routes.Viewer, a.shares),
+		routes.FunctionShared:      a.public(routes.FunctionShared, a.openShare),
 	}
 }
 

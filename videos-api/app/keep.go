@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/camvault/camvault/videos-api/activity"
 	"github.com/camvault/camvault/videos-api/clip"
 	"github.com/camvault/camvault/videos-api/media"
 	"github.com/camvault/camvault/videos-api/store"
@@ -36,6 +37,15 @@ func (a *App) keep(ctx context.Context, req events.APIGatewayProxyRequest, c Cal
 		return events.APIGatewayProxyResponse{}, notFound("video")
 	}
 	if err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	action := activity.ClipKeep
+	if req.HTTPMethod == http.MethodDelete {
+		action = activity.ClipUnkeep
+	}
+	ev := activity.NewEntry(a.now(), c.Email, action)
+	ev.CameraID, ev.VideoID = cam, id
+	if err := a.Record(ctx, ev); err != nil {
 		return events.APIGatewayProxyResponse{}, err
 	}
 	switch req.HTTPMethod {

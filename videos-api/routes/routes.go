@@ -31,6 +31,10 @@ const (
 	FunctionAdmin = "admin"
 	// FunctionIngest is not behind a route: S3 ObjectCreated events invoke it.
 	FunctionIngest = "ingest"
+	// FunctionShares makes, lists and revokes share links.
+	FunctionShares = "shares"
+	// FunctionShared opens a share link: the one public route.
+	FunctionShared = "shared"
 	// FunctionExpire is not behind a route: the clips table's stream
 	// invokes it with the records TTL removes.
 	FunctionExpire = "expire"
@@ -52,6 +56,20 @@ type Route struct {
 	CameraScoped bool
 	// OperationID names the route in openapi.yaml.
 	OperationID string
+	// Public routes have no authorizer (like OPTIONS): anyone may call
+	// them, and the handler decides from what the request carries.
+	Public bool
+	// Feature names the stage option a route belongs to ("" = always
+	// there); a stage without it has no such route, not a refusing one.
+	Feature string
+}
+
+// FeatureSharing is the stage option of the share-link routes.
+const FeatureSharing = "sharing"
+
+// EnabledIn reports whether the route exists in a stage with features.
+func (r Route) EnabledIn(features map[string]bool) bool {
+	return r.Feature == "" || features[r.Feature]
 }
 
 // All returns every route of the API. OPTIONS (CORS preflight) is implied on
@@ -73,15 +91,35 @@ func All() []Route {
 		{Method: "GET", Path: "/audit", Function: FunctionAdmin, Role: Admin, OperationID: "listAudit"},
 		{Method: "PATCH", Path: "/cameras/{cameraId}", Function: FunctionAdmin, Role: Admin, CameraScoped: true, OperationID: "updateCamera"},
 		{Method: "DELETE", Path: "/cameras/{cameraId}", Function: FunctionAdmin, Role: Admin, CameraScoped: true, OperationID: "removeCamera"},
+		{Method: "POST", Path: "/cameras/{cameraId}/videos/{videoId}/shares", Function: FunctionShares, Role: Viewer, CameraScoped: true, OperationID: "createShare", Feature: FeatureSharing},
+		{Method: "GET", Path: "/shares", Function: FunctionShares, Role: Viewer, OperationID: "listShares", Feature: FeatureSharing},
+		{Method: "DELETE", Path: "/shares/{shareId}", Function: FunctionShares, Role: Viewer, OperationID: "revokeShare", Feature: FeatureSharing},
+		{Method: "POST", Path: "/shared", Function: FunctionShared, Role: Viewer, Public: true, OperationID: "openShare", Feature: FeatureSharing},
 	}
+}
+
+// Enabled returns the routes of All that exist in a stage with features.
+func Enabled(features map[string]bool) []Route {
+	var out []Route
+	for _, r := range All() {
+		if r.EnabledIn(features) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Functions returns the names of every Lambda the API and ingest need, in a
 // stable order: the API functions of All, then ingest and expire.
-func Functions() []string {
+func Functions() []string { return functionsOf(All()) }
+
+// FunctionsIn is Functions for a stage with features.
+func FunctionsIn(features map[string]bool) []string { return functionsOf(Enabled(features)) }
+
+func functionsOf(rs []Route) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, r := range All() {
+	for _, r := range rs {
 		if !seen[r.Function] {
 			seen[r.Function] = true
 			out = append(out, r.Function)
@@ -93,10 +131,15 @@ func Functions() []string {
 // Resources returns every distinct resource path of the API, parents
 // included (/cameras/{cameraId} exists because its children do), sorted so
 // that a parent comes before its children.
-func Resources() []string {
+func Resources() []string { return resourcesOf(All()) }
+
+// ResourcesIn is Resources for a stage with features.
+func ResourcesIn(features map[string]bool) []string { return resourcesOf(Enabled(features)) }
+
+func resourcesOf(rs []Route) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, r := range All() {
+	for _, r := range rs {
 		parts := strings.Split(strings.TrimPrefix(r.Path, "/"), "/")
 		for i := range parts {
 			p := "/" + strings.Join(parts[:i+1], "/")

@@ -2,18 +2,19 @@ package routes
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
 func TestResourcesIncludeParentsInOrder(t *testing.T) {
-	want := []string{"/audit", "/cameras", "/grants", "/me", "/videos", "/cameras/{cameraId}", "/grants/{subject}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}", "/cameras/{cameraId}/videos/{videoId}/keep"}
+	want := []string{"/audit", "/cameras", "/grants", "/me", "/shared", "/shares", "/videos", "/cameras/{cameraId}", "/grants/{subject}", "/shares/{shareId}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}", "/cameras/{cameraId}/videos/{videoId}/keep", "/cameras/{cameraId}/videos/{videoId}/shares"}
 	if got := Resources(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Resources() = %v, want %v", got, want)
 	}
 }
 
 func TestFunctions(t *testing.T) {
-	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "admin", "ingest", "expire"}
+	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "admin", "shares", "shared", "ingest", "expire"}
 	if got := Functions(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Functions() = %v, want %v", got, want)
 	}
@@ -61,14 +62,45 @@ func TestAllows(t *testing.T) {
 		if !r.Allows(Admin) {
 			t.Errorf("%s %s: admin refused", r.Method, r.Path)
 		}
-		// Viewers read, and keep what they may see; only admins delete,
-		// and the console is for admins.
+		// Viewers read, keep and share what they may see, and open share
+		// links; only admins delete, and the console is for admins.
 		console := r.Function == FunctionAdmin
-		if got, want := r.Allows(Viewer), (r.Method == "GET" || r.Function == FunctionKeep) && !console; got != want {
+		if got, want := r.Allows(Viewer), (r.Method == "GET" || r.Function == FunctionKeep || r.Function == FunctionShares || r.Public) && !console; got != want {
 			t.Errorf("%s %s: viewer allowed = %v, want %v", r.Method, r.Path, got, want)
 		}
 		if r.Allows("") {
 			t.Errorf("%s %s: empty role allowed", r.Method, r.Path)
 		}
+	}
+}
+
+func TestSharingIsAStageOption(t *testing.T) {
+	off := Enabled(nil)
+	for _, r := range off {
+		if r.Feature != "" || r.Public {
+			t.Errorf("without sharing: %s %s", r.Method, r.Path)
+		}
+	}
+	if len(off) != len(All())-4 {
+		t.Errorf("%d routes without sharing, want %d", len(off), len(All())-4)
+	}
+	for _, p := range ResourcesIn(nil) {
+		if strings.Contains(p, "share") {
+			t.Errorf("resource %s without sharing", p)
+		}
+	}
+	for _, f := range FunctionsIn(nil) {
+		if f == FunctionShares || f == FunctionShared {
+			t.Errorf("function %s without sharing", f)
+		}
+	}
+	var public []string
+	for _, r := range Enabled(map[string]bool{FeatureSharing: true}) {
+		if r.Public {
+			public = append(public, r.Method+" "+r.Path)
+		}
+	}
+	if !reflect.DeepEqual(public, []string{"POST /shared"}) {
+		t.Errorf("public routes %v", public)
 	}
 }
