@@ -122,6 +122,10 @@ bench: deps ## benchmarks (authorizer, store page cost, gateway overhead); resul
 	cd soak && go build -o ../build/bin/benchreport ./cmd/benchreport
 	build/bin/benchreport -sizes "$${BENCH_SIZES:-1000,10000,100000}"
 
+.PHONY: cost
+cost: deps ## monthly AWS bill of the README's three profiles (or yours: make cost COST_FLAGS="-cameras 4 -clips-per-day 30 ..."), from measured per-operation units and soak/cost/prices.go
+	cd soak && go run ./cmd/cost $(COST_FLAGS)
+
 .PHONY: lint
 lint: ## gofmt check, go vet and staticcheck on every module
 	@out=$$(gofmt -l $(GO_MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
