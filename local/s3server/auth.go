@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -143,7 +144,29 @@ func (s *Server) verifyHeader(r *http.Request) (Principal, *s3Error) {
 	if !hmac.Equal([]byte(want), []byte(fields["Signature"])) {
 		return Principal{}, &s3Error{http.StatusForbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method."}
 	}
+	if err := verifyPayload(r, payload); err != nil {
+		return Principal{}, err
+	}
 	return p, nil
+}
+
+// verifyPayload checks a body against the signed x-amz-content-sha256 when
+// that is a digest (not UNSIGNED-PAYLOAD or a streaming mode), as S3 does,
+// so a captured signed request cannot be replayed with another body.
+func verifyPayload(r *http.Request, payload string) *s3Error {
+	raw, err := hex.DecodeString(payload)
+	if err != nil || len(raw) != sha256.Size || r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxChecksummedBody+1))
+	if err != nil || len(body) > maxChecksummedBody {
+		return &s3Error{http.StatusBadRequest, "IncompleteBody", "The request body could not be read whole."}
+	}
+	if sum := sha256.Sum256(body); !hmac.Equal(sum[:], raw) {
+		return &s3Error{http.StatusBadRequest, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed."}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return nil
 }
 
 func (s *Server) verifyPresigned(r *http.Request, q url.Values) (Principal, *s3Error) {

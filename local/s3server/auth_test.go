@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -281,5 +283,48 @@ func TestPresignedURLs(t *testing.T) {
 	skew.Store(int64(6 * time.Minute))
 	if got := get(req.URL); got != http.StatusForbidden {
 		t.Errorf("expired URL = %d, want 403", got)
+	}
+}
+
+// TestSignedBodyReplay: a captured signed PUT replayed with another body is
+// refused (the body must match the signed x-amz-content-sha256).
+func TestSignedBodyReplay(t *testing.T) {
+	rec := &ingestRecorder{}
+	s, _, url := start(t, filepath.Join(t.TempDir(), "s3.db"), rec)
+	signed := func(body string) *http.Request {
+		good := sha256.Sum256([]byte("camera footage"))
+		req, _ := http.NewRequest("PUT", url+"/clips-bucket/clips/porch/2026/01/02/replayed.mp4", strings.NewReader(body))
+		req.Header.Set("If-None-Match", "*")
+		req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(good[:]))
+		signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+		req.ContentLength = int64(len("camera footage")) // as signed
+		if err := signer.SignHTTP(context.Background(), aws.Credentials{AccessKeyID: "CAMPORCH", SecretAccessKey: "porch-secret"}, req, hex.EncodeToString(good[:]), "s3", "us-east-1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		req.ContentLength = int64(len(body))
+		return req
+	}
+	send := func(req *http.Request) (int, string) {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	// Another length changes the signed content-length: 403.
+	if code, body := send(signed("forged footag")); code != http.StatusForbidden || !strings.Contains(body, "SignatureDoesNotMatch") {
+		t.Fatalf("replayed with a body of another length = %d %s, want 403 SignatureDoesNotMatch", code, body)
+	}
+	if code, body := send(signed("forged footage")); code != http.StatusBadRequest || !strings.Contains(body, "XAmzContentSHA256Mismatch") {
+		t.Fatalf("replayed with another body = %d %s, want 400 XAmzContentSHA256Mismatch", code, body)
+	}
+	if code, body := send(signed("camera footage")); code != http.StatusOK {
+		t.Fatalf("the signed request itself = %d %s", code, body)
+	}
+	s.Wait()
+	if n := len(rec.got()); n != 1 {
+		t.Fatalf("%d ingest events, want 1", n)
 	}
 }
