@@ -103,9 +103,19 @@ func Plan(now time.Time, entropy io.Reader) ([]Clip, error) {
 
 // Upload puts each clip's thumbnail and then the clip itself into bucket,
 // with the metadata a camera sends (captured-at, duration-seconds,
-// camera-name).
-func Upload(ctx context.Context, c *s3.Client, bucket string, clips []Clip) error {
+// camera-name), each through its camera's own client (clientFor), as the
+// camera would.
+func Upload(ctx context.Context, clientFor func(camera string) (*s3.Client, error), bucket string, clips []Clip) error {
+	clients := map[string]*s3.Client{}
 	for _, cl := range clips {
+		c, ok := clients[cl.Camera.ID]
+		if !ok {
+			var err error
+			if c, err = clientFor(cl.Camera.ID); err != nil {
+				return fmt.Errorf("seed: camera %s: %w", cl.Camera.ID, err)
+			}
+			clients[cl.Camera.ID] = c
+		}
 		video, err := media.ReadFile(fmt.Sprintf("media/clip%d.mp4", cl.Media))
 		if err != nil {
 			return fmt.Errorf("seed: %w", err)

@@ -622,7 +622,7 @@ func (s *Stack) seed(ctx context.Context) error {
 	if s.opts.Progress != nil {
 		fmt.Fprintf(s.opts.Progress, "camvault-local: first start: seeding %d sample clips from %d cameras...\n", len(clips), len(seed.Cameras))
 	}
-	if err := seed.Upload(ctx, s.s3Client, Bucket, clips); err != nil {
+	if err := seed.Upload(ctx, s.CameraS3, Bucket, clips); err != nil {
 		return err
 	}
 	s.s3.Wait()
