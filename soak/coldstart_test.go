@@ -215,4 +215,3 @@ func BenchmarkColdStarts(b *testing.B) {
 		})
 	}
 }
-
