@@ -94,6 +94,10 @@ func (r Report) String() string {
 		st := r.ByRoute[k]
 		fmt.Fprintf(&b, "  %-16s %6d requests, p50 %s, p99 %s\n", k, st.Requests, st.P50.Round(10*time.Microsecond), st.P99.Round(10*time.Microsecond))
 	}
+	if tl, cam := r.ByRoute["timeline"], r.ByRoute["camera-videos"]; tl.P99 > 0 && cam.P99 > 0 {
+		// Issue 17's goal: the timeline within 1.5x of a camera's list.
+		fmt.Fprintf(&b, "timeline p99 / camera list p99: %.2fx\n", float64(tl.P99)/float64(cam.P99))
+	}
 	for _, name := range []string{ServerError, BadTokenIn, StrangerIn, RestrictedLeak, ViewerDeleted, UnexpectedCode, TransportFailed} {
 		fmt.Fprintf(&b, "%-26s %d\n", name+":", r.Violations[name])
 	}
