@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/camvault/camvault/videos-api/routes"
 )
 
 // API5xxRateThreshold is the share of API requests answered 5XX, over five
@@ -22,6 +24,10 @@ type monitoring struct {
 	// are subscribed to it.
 	topic awssns.Topic
 }
+
+// ExpireIteratorAgeThresholdMs is how far (ms) the expire Lambda may lag the
+// clips table's stream before it alarms: an hour.
+const ExpireIteratorAgeThresholdMs = 3600 * 1000
 
 func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, data *dataStores) *monitoring {
 	m := &monitoring{}
@@ -97,6 +103,13 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 	dlqVisible := dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period})
 	alarmWhen(awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD, "IngestDeadLetterAlarm", "ingest-dead-letters",
 		"ingest failed an S3 event after every retry (or it aged out): a clip is stored but not recorded; replay the dead-letter queue (infra/README.md)", dlqVisible, 0)
+	// expire reports a failed stream record as a batch item failure, not
+	// an error, and Lambda retries from it: a record that keeps failing
+	// shows as the stream's iterator age growing (counts no longer follow
+	// expiries), not in the errors alarm.
+	iteratorAge := fns.byName[routes.FunctionExpire].Metric(jsii.String("IteratorAge"), &awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period})
+	alarm("ExpireIteratorAgeAlarm", "expire-iterator-age",
+		"The expire Lambda is more than an hour behind the clips table's stream (a record keeps failing): camera counts stop following expiries until it catches up", iteratorAge, ExpireIteratorAgeThresholdMs)
 	ops := operationsAlarms(stack, st, api, fns, data, period, alarm)
 	dlqAge := dlq.MetricApproximateAgeOfOldestMessage(&awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period, Label: jsii.String("oldest (s)")})
 

@@ -62,6 +62,11 @@ func TestAlarmsAndDashboard(t *testing.T) {
 			!strings.Contains(asJSON(dlq["Dimensions"]), `"QueueName"`) {
 			t.Errorf("ingest dead-letter alarm %s, want visible messages > 0 on the queue", asJSON(dlq))
 		}
+		age := alarms[prefix+"expire-iterator-age"]
+		if age == nil || age["Namespace"] != "AWS/Lambda" || age["MetricName"] != "IteratorAge" || age["Statistic"] != "Maximum" ||
+			age["Threshold"] != float64(ExpireIteratorAgeThresholdMs) || !refersTo(age["Dimensions"], ourFunctions(t, s)[routes.FunctionExpire]) {
+			t.Errorf("expire iterator age alarm %s, want the expire Lambda's IteratorAge over an hour", asJSON(age))
+		}
 		topic := s.onlyID(t, "AWS::SNS::Topic")
 		for name, a := range alarms {
 			if !refersTo(a["AlarmActions"], topic) || !refersTo(a["OKActions"], topic) {
