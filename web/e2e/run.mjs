@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { checkA11y } from './axe.mjs';
 import { registerConsoleTests } from './console.mjs';
+import { registerKeepShareTests } from './keepshare.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '..');
@@ -469,6 +470,7 @@ test('a token the API refuses (401) returns to the sign-in, keeping the deep lin
 });
 
 registerConsoleTests(test, { newPage, withToken, mintToken, assert, sleep, shot });
+registerKeepShareTests(test, { newPage, withToken, mintToken, assert, sleep, shot });
 
 // --- runner ---------------------------------------------------------------
 

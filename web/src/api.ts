@@ -4,6 +4,7 @@ import {
   type Camera, type Clip, type ClipDetail, type Me, type Page,
   parseCamera, parseClip, parseClipDetail, parseMe, parsePage, ShapeError,
 } from './model';
+import { type CreatedShare, parseCreatedShare, parseShare, type Share } from './share';
 
 /** What went wrong, as far as the UI cares. */
 export type ErrorKind =
@@ -37,6 +38,8 @@ export interface ClipQuery {
   to?: Date;
   limit?: number;
   cursor?: string;
+  /** Only kept clips (any age). */
+  kept?: boolean;
 }
 
 export interface ApiOptions {
@@ -102,6 +105,7 @@ export class Api {
     if (q.to) params['to'] = q.to.toISOString();
     if (q.limit !== undefined) params['limit'] = String(q.limit);
     if (q.cursor) params['cursor'] = q.cursor;
+    if (q.kept) params['kept'] = 'true';
     const path = q.camera ? `/cameras/${enc(q.camera)}/videos` : '/videos';
     return this.get(path, params, (v) => parsePage(v, parseClip));
   }
@@ -112,6 +116,35 @@ export class Api {
 
   async deleteClip(cameraId: string, videoId: string): Promise<void> {
     await this.call('DELETE', `/cameras/${enc(cameraId)}/videos/${enc(videoId)}`);
+  }
+
+  /** Keeps a clip past retention (kept) or gives it back (not kept); answers the clip as it is now. */
+  async setKept(cameraId: string, videoId: string, kept: boolean): Promise<Clip> {
+    const body = await this.call(kept ? 'PUT' : 'DELETE', `/cameras/${enc(cameraId)}/videos/${enc(videoId)}/keep`);
+    try {
+      return parseClip(body);
+    } catch (e) {
+      throw asApiError(e);
+    }
+  }
+
+  /** Makes a share link to one clip for 1 to 168 hours; the answer holds its token and page URL, shown once. */
+  async createShare(cameraId: string, videoId: string, hours: number): Promise<CreatedShare> {
+    const body = await this.call('POST', `/cameras/${enc(cameraId)}/videos/${enc(videoId)}/shares`, {}, { expiresInHours: hours });
+    try {
+      return parseCreatedShare(body);
+    } catch (e) {
+      throw asApiError(e);
+    }
+  }
+
+  /** The caller's share links (an admin's: everyone's), newest first. */
+  shares(): Promise<Share[]> {
+    return this.get('/shares', {}, (v) => parsePage(v, parseShare).items);
+  }
+
+  async revokeShare(id: string): Promise<void> {
+    await this.call('DELETE', `/shares/${enc(id)}`);
   }
 
   private async get<T>(path: string, params: Record<string, string>, parse: (v: unknown) => T): Promise<T> {

@@ -38,6 +38,10 @@ export interface Clip {
   hasThumbnail: boolean;
   /** A signed still URL, when the answer carried one. */
   thumbnailUrl?: string;
+  /** Kept past retention: no expiry until someone un-keeps it. */
+  kept?: boolean;
+  /** When retention removes it (absent while kept). */
+  expiresAt?: Date;
 }
 
 /** One clip with its signed URLs (GET /cameras/{id}/videos/{videoId}). */
@@ -139,6 +143,8 @@ export function parseClip(v: unknown): Clip {
   put(c, 'durationSeconds', dur !== undefined && dur > 0 ? dur : undefined); // 0 = the device did not say
   put(c, 'sizeBytes', optNum(o, 'size'));
   put(c, 'thumbnailUrl', optStr(o, 'thumbnailUrl'));
+  if (o['kept'] === true) c.kept = true;
+  put(c, 'expiresAt', optTime(o, 'expiresAt'));
   return c;
 }
 

@@ -12,6 +12,8 @@ export interface Route {
   clip?: { cameraId: string; videoId: string };
   /** Page size (1..100); mostly for tests and slow links. */
   limit?: number;
+  /** The Kept view: only clips kept past retention. */
+  kept?: boolean;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -41,6 +43,7 @@ export function parseRoute(hash: string): Route {
     const videoId = clip.slice(i + 1);
     if (i > 0 && ID.test(cameraId) && ID.test(videoId)) r.clip = { cameraId, videoId };
   }
+  if (p.get('kept') === '1') r.kept = true;
   const limit = Number(p.get('limit'));
   if (Number.isInteger(limit) && limit >= 1 && limit <= 100) r.limit = limit;
   return r;
@@ -52,6 +55,7 @@ export function formatRoute(r: Route): string {
   if (r.from) p.set('from', r.from);
   if (r.to) p.set('to', r.to);
   if (r.limit) p.set('limit', String(r.limit));
+  if (r.kept) p.set('kept', '1');
   if (r.clip) p.set('clip', `${r.clip.cameraId}/${r.clip.videoId}`);
   const qs = p.toString().replace(/%2F/g, '/');
   return qs ? `#/?${qs}` : '#/';
@@ -77,5 +81,5 @@ export function formatDay(d: Date): string {
 
 /** The filter part of a route: what selects the list (the open clip does not). */
 export function listKey(r: Route): string {
-  return JSON.stringify([r.camera ?? '', r.from ?? '', r.to ?? '', r.limit ?? 0]);
+  return JSON.stringify([r.camera ?? '', r.from ?? '', r.to ?? '', r.limit ?? 0, r.kept ? 1 : 0]);
 }

@@ -72,6 +72,7 @@ describe('Api', () => {
     expect(page.nextCursor).toBe('c2');
     expect(page.items[0]).toEqual({
       id: '01J1', cameraId: 'front', capturedAt: new Date('2026-11-25T14:00:00Z'), durationSeconds: 12.5, sizeBytes: 2048, hasThumbnail: true,
+      expiresAt: new Date('2026-12-25T14:00:00Z'),
     });
   });
 

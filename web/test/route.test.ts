@@ -50,3 +50,12 @@ describe('days', () => {
     expect(isDay('26-11-25')).toBe(false);
   });
 });
+
+describe('the Kept view', () => {
+  it('round-trips kept=1 and keys its list apart', () => {
+    expect(formatRoute({ kept: true })).toBe('#/?kept=1');
+    expect(parseRoute('#/?kept=1')).toEqual({ kept: true });
+    expect(parseRoute('#/?kept=yes')).toEqual({});
+    expect(listKey({ kept: true })).not.toBe(listKey({}));
+  });
+});

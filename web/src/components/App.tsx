@@ -9,6 +9,8 @@ import type { Me } from '../model';
 import { clearSession, loadSession, msUntilExpiry, saveSession, type Session, TokenError } from '../session';
 import { Console, consolePage } from './Console';
 import { Forbidden } from './Forbidden';
+import { shareToken } from '../share';
+import { SharePage } from './SharePage';
 import { SignIn } from './SignIn';
 import { Vault } from './Vault';
 
@@ -164,6 +166,10 @@ export function App() {
     },
     [signOut],
   );
+
+  // A share link's page needs no sign-in: it shows whatever the phase.
+  const share = shareToken(hash);
+  if (config && share !== null) return <SharePage config={config} token={share} />;
 
   switch (phase.kind) {
     case 'booting':

@@ -11,20 +11,21 @@ export function Filters(props: {
   onRefresh: () => void;
 }) {
   const { route, cameras } = props;
-  type Patch = { [K in 'camera' | 'from' | 'to']?: string | undefined };
+  type Patch = { [K in 'camera' | 'from' | 'to']?: string | undefined } & { kept?: boolean | undefined };
   const set = (patch: Patch) => {
     const next: Route = { ...route };
     delete next.clip;
     for (const k of Object.keys(patch) as (keyof Patch)[]) {
       const v = patch[k];
-      if (v === undefined) delete next[k];
-      else next[k] = v;
+      if (v === undefined || v === false) delete next[k];
+      else if (k === 'kept') next.kept = true;
+      else next[k] = v as string;
     }
     props.onChange(next);
   };
   const day = (v: string) => (v && isDay(v) ? v : undefined);
   const known = cameras.some((c) => c.id === route.camera);
-  const filtered = Boolean(route.camera || route.from || route.to);
+  const filtered = Boolean(route.camera || route.from || route.to || route.kept);
   return (
     <form class="filters" aria-label="Filter clips" onSubmit={(e) => e.preventDefault()}>
       <div class="field">
@@ -47,9 +48,13 @@ export function Filters(props: {
         <label for="filter-to">To</label>
         <input id="filter-to" type="date" value={route.to ?? ''} min={route.from} onChange={(e) => set({ to: day(e.currentTarget.value) })} />
       </div>
+      <div class="field field-check">
+        <input id="filter-kept" type="checkbox" checked={Boolean(route.kept)} onChange={(e) => set({ kept: e.currentTarget.checked })} />
+        <label for="filter-kept">Kept only</label>
+      </div>
       <div class="filter-actions">
         {filtered ? (
-          <button type="button" class="btn ghost" onClick={() => set({ camera: undefined, from: undefined, to: undefined })}>
+          <button type="button" class="btn ghost" onClick={() => set({ camera: undefined, from: undefined, to: undefined, kept: undefined })}>
             Clear filters
           </button>
         ) : null}

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, type ApiError, asApiError } from '../api';
 import { captureTime, duration, size } from '../format';
 import type { Clip, ClipDetail } from '../model';
+import { KeepToggle, SharePanel } from './ClipActions';
 
 export interface PlayerProps {
   api: Api;
@@ -215,6 +216,7 @@ export function Player(p: PlayerProps) {
             ) : null}
           </div>
         </div>
+        {clip ? <KeepToggle api={p.api} clip={clip} onApiError={p.onApiError} onKept={() => undefined} /> : null}
         {clip ? (
           <dl class="facts">
             <div>
@@ -245,6 +247,7 @@ export function Player(p: PlayerProps) {
             ) : null}
           </dl>
         ) : null}
+        {clip ? <SharePanel api={p.api} clip={clip} onApiError={p.onApiError} onKept={() => undefined} /> : null}
         {deleteError ? (
           <p class="notice error" role="alert">
             {deleteError}

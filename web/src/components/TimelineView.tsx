@@ -166,6 +166,11 @@ function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName:
           <span class="card-time">{time}</span>
           <span class="muted small card-camera">{props.cameraName}</span>
           {props.fresh ? <span class="badge new">New</span> : null}
+          {c.kept ? (
+            <span class="badge kept" data-testid="kept-mark">
+              Kept
+            </span>
+          ) : null}
         </span>
       </a>
     </li>

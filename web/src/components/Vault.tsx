@@ -117,6 +117,7 @@ export function Vault(props: {
       if (r.from) q.from = dayStart(r.from);
       if (r.to) q.to = dayEnd(r.to);
       if (cursor) q.cursor = cursor;
+      if (r.kept) q.kept = true;
       return api.clips(q);
     },
     [api],

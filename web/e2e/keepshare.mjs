@@ -1,0 +1,124 @@
+// Keep and share (issue 15) end to end, in headless Chromium against the
+// local stack run.mjs starts:
+//   1. a viewer keeps a clip from the player; it carries the kept mark and
+//      is the Kept view's clip, with no expiry (videos-api's keep tests and
+//      local/stack's TestKeptClipSurvivesExpiry prove it outlives TTL and
+//      the lifecycle rule);
+//   2. the viewer shares a clip; the link opens in a fresh browser context
+//      with no sign-in and plays; the open is counted; the viewer revokes
+//      it and the link is refused with a clear page; a made-up link gets
+//      the "does not work" page.
+// axe-core checks the player with its keep and share controls, the Kept
+// view and every share page at desktop and 390 px.
+//
+// run.mjs registers these with registerKeepShareTests(test, helpers).
+import { checkA11y } from './axe.mjs';
+
+/** Registers the keep and share scenarios; h holds run.mjs's helpers. */
+export function registerKeepShareTests(test, h) {
+  const { newPage, withToken, mintToken, assert, sleep, shot } = h;
+
+  test('keep/share: a clip kept from the player is in the Kept view with no expiry', async ({ browser, stack }) => {
+    const page = await newPage(browser);
+    await withToken(page, stack, await mintToken(stack, 'viewer@example.com', 3600), '#/');
+    await page.locator('[data-clip]').first().waitFor();
+    const key = await page.locator('[data-clip]').nth(1).getAttribute('data-clip');
+    await page.locator(`[data-clip="${key}"] a`).click();
+    const player = page.getByRole('dialog');
+    const keep = player.getByTestId('keep');
+    await keep.waitFor();
+    assert((await keep.getAttribute('aria-pressed')) === 'false', 'the clip starts kept');
+    assert(/Removed by retention/.test(await player.getByTestId('retention').innerText()), 'no expiry shown before keeping');
+    await keep.click();
+    await player.getByTestId('keep').filter({ hasText: 'Kept' }).waitFor();
+    assert((await keep.getAttribute('aria-pressed')) === 'true', 'the toggle did not turn on');
+    assert(/never removed/.test(await player.getByTestId('retention').innerText()), 'a kept clip still shows an expiry');
+    await checkA11y(page, 'player with keep and share', { include: '[role="dialog"]' });
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+    await page.goto(`${stack.info.webUrl}/#/?kept=1`);
+    await page.reload();
+    await page.getByLabel('Kept only').waitFor();
+    assert(await page.getByLabel('Kept only').isChecked(), 'the Kept only box is not ticked in the Kept view');
+    await page.locator(`[data-clip="${key}"]`).waitFor();
+    const keys = await page.locator('[data-clip]').evaluateAll((els) => els.map((e) => e.getAttribute('data-clip')));
+    assert(keys.length === 1 && keys[0] === key, `the Kept view lists ${keys}, want only ${key}`);
+    await page.locator(`[data-clip="${key}"] [data-testid="kept-mark"]`).waitFor();
+    await shot(page, 'kept-view');
+    await checkA11y(page, 'kept view');
+
+    // Un-keep from the player: the clip leaves the Kept view.
+    await page.locator(`[data-clip="${key}"] a`).click();
+    await page.getByRole('dialog').getByTestId('keep').filter({ hasText: 'Kept' }).click();
+    await page.getByRole('dialog').getByTestId('keep').filter({ hasText: 'Keep' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByText(/No clips|no clips|Nothing/).first().waitFor();
+    assert((await page.locator('[data-clip]').count()) === 0, 'an un-kept clip is still in the Kept view');
+    await page.context().close();
+  });
+
+  test('keep/share: a share link plays with no sign-in, counts its open, and stops when revoked', async ({ browser, stack }) => {
+    const page = await newPage(browser);
+    await withToken(page, stack, await mintToken(stack, 'viewer@example.com', 3600), '#/');
+    await page.locator('[data-clip]').first().waitFor();
+    const key = await page.locator('[data-clip]').first().getAttribute('data-clip');
+    await page.locator(`[data-clip="${key}"] a`).click();
+    const player = page.getByRole('dialog');
+    await player.getByLabel('Link works for').selectOption('1');
+    await player.getByTestId('create-share').click();
+    const url = await player.getByTestId('share-url').inputValue();
+    assert(/#\/s\/[0-9a-f]{32}\.[\w-]{43}$/.test(url), 'the share URL does not carry a token in its fragment');
+    await player.locator('[data-share]').first().waitFor();
+    await checkA11y(page, 'player share panel', { include: '[role="dialog"]' });
+
+    // A fresh browser context: no session, no token, nothing shared with the viewer.
+    for (const viewport of [{ width: 1280, height: 860 }, { width: 390, height: 844 }]) {
+      const guest = await newPage(browser, viewport);
+      const calls = [];
+      guest.on('request', (r) => {
+        if (r.url().startsWith(stack.info.apiUrl)) calls.push(`${r.method()} ${new URL(r.url()).pathname} ${r.headers()['authorization'] ? 'auth' : 'anon'}`);
+      });
+      await guest.goto(url);
+      const video = guest.getByTestId('shared-video');
+      await video.waitFor();
+      await guest.waitForFunction(() => {
+        const v = document.querySelector('[data-testid="shared-video"]');
+        return v instanceof HTMLVideoElement && v.readyState >= 2;
+      });
+      assert(await guest.getByTestId('shared-download').getAttribute('href'), 'no download link');
+      const stored = await guest.evaluate(() => Object.keys(sessionStorage).length + localStorage.length);
+      assert(stored === 0, 'the share page stored something');
+      assert(calls.every((c) => c.endsWith('anon')) && calls.some((c) => c.startsWith('POST') && c.includes('/shared')), `the share page called ${calls}`);
+      assert(!calls.some((c) => /\/(videos|cameras|me|shares)\b/.test(c)), `the share page reached a listing: ${calls}`);
+      await shot(guest, `shared-${viewport.width}`);
+      await checkA11y(guest, `share page ${viewport.width}`);
+      await guest.context().close();
+    }
+
+    // The creator sees the opens, then revokes the link.
+    await page.keyboard.press('Escape');
+    await page.locator(`[data-clip="${key}"] a`).click();
+    const row = page.getByRole('dialog').locator('[data-share]').first();
+    await row.getByTestId('opens').filter({ hasText: 'opened 2 times' }).waitFor();
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').locator('[data-share]').first().filter({ hasText: 'Revoked' }).waitFor();
+
+    const guest = await newPage(browser);
+    await guest.goto(url);
+    await guest.getByTestId('share-failed').waitFor();
+    assert((await guest.getByTestId('share-failed').getAttribute('data-why')) === 'gone', 'a revoked link is not refused as ended');
+    await guest.getByRole('heading', { name: 'This link has ended' }).waitFor();
+    await checkA11y(guest, 'share page revoked');
+    // A link nobody made.
+    await guest.goto(`${stack.info.webUrl}/#/s/${'0'.repeat(32)}.${'A'.repeat(43)}`);
+    await guest.reload();
+    await guest.getByRole('heading', { name: 'This link does not work' }).waitFor();
+    await checkA11y(guest, 'share page unknown');
+    await guest.context().close();
+    await page.context().close();
+    await sleep(0);
+  });
+}
