@@ -170,6 +170,7 @@ func TestHandle(t *testing.T) {
 			if tt.role == "admin" {
 				wantRes = adminAll
 			}
+			wantRes = append(slices.Clone(wantRes), alertResources...)
 			if !slices.Equal(st.Resource, wantRes) {
 				t.Errorf("allow resources %v, want %v", st.Resource, wantRes)
 			}

@@ -87,8 +87,9 @@ func TestGrantsFromDynamoDB(t *testing.T) {
 			if resp.Context["role"] != tt.role || resp.Context["cameras"] != tt.cameras {
 				t.Errorf("context %v, want role %s cameras %s", resp.Context, tt.role, tt.cameras)
 			}
-			if got := resp.PolicyDocument.Statement[0].Resource; !slices.Equal(got, tt.resources) {
-				t.Errorf("resources\n%v\nwant\n%v", got, tt.resources)
+			want := append(slices.Clone(tt.resources), alertResources...) // everyone's own alerts
+			if got := resp.PolicyDocument.Statement[0].Resource; !slices.Equal(got, want) {
+				t.Errorf("resources\n%v\nwant\n%v", got, want)
 			}
 		})
 	}

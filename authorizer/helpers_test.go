@@ -153,6 +153,9 @@ var viewerAll = []string{arnPrefix + "GET/me", arnPrefix + "GET/cameras", arnPre
 	arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep",
 	arnPrefix + "GET/shares", arnPrefix + "POST/cameras/*/videos/*/shares", arnPrefix + "DELETE/shares/*"}
 
+// alertResources end every Allow: everyone allowed manages their own alerts.
+var alertResources = []string{arnPrefix + "GET/alerts", arnPrefix + "*/alerts/*"}
+
 // adminAll is the Allow resources of an admin of every camera.
 var adminAll = []string{arnPrefix + "GET/*", arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep",
 	arnPrefix + "POST/cameras/*/videos/*/shares", arnPrefix + "DELETE/shares/*",

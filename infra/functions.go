@@ -37,10 +37,12 @@ var sizes = map[string]functionSize{
 	routes.FunctionShares:      {256, 10 * time.Second},
 	routes.FunctionShared:      {256, 10 * time.Second},
 	// admin removes a camera's clips in batches of bounded size per call.
-	routes.FunctionAdmin:  {256, 30 * time.Second},
-	routes.FunctionIngest: {256, 30 * time.Second},
-	routes.FunctionExpire: {128, 30 * time.Second},
-	AuthorizerFunction:    {256, 10 * time.Second},
+	routes.FunctionAdmin:      {256, 30 * time.Second},
+	routes.FunctionIngest:     {256, 30 * time.Second},
+	routes.FunctionExpire:     {128, 30 * time.Second},
+	routes.FunctionAlerts:     {256, 10 * time.Second},
+	routes.FunctionPushSender: {256, 30 * time.Second},
+	AuthorizerFunction:        {256, 10 * time.Second},
 }
 
 // Ingest is invoked asynchronously by S3. Lambda retries a failed event

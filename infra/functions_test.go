@@ -91,7 +91,7 @@ func TestLambdaEnvironment(t *testing.T) {
 		videosTable := s.idWithPrefix(t, "AWS::DynamoDB::Table", "VideosTable")
 		allowlist := s.idWithPrefix(t, "AWS::DynamoDB::Table", "AllowlistTable")
 		clips := s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")
-		secret := s.onlyID(t, "AWS::SecretsManager::Secret")
+		secret := s.idWithPrefix(t, "AWS::SecretsManager::Secret", "CursorSecret")
 		dist := s.onlyID(t, "AWS::CloudFront::Distribution")
 		for _, name := range routes.Functions() {
 			env, _ := get(props(s.resource(t, fns[name])), "Environment", "Variables").(map[string]any)
@@ -298,6 +298,11 @@ func TestLeastPrivilege(t *testing.T) {
 		// allowlistWrite: the console's reads, Scan and writes of grants.
 		allowlistWrite bool
 		s3             []string
+		// invoke: may invoke the push sender; thumbnails: its S3 reads are
+		// limited to clips/*.jpg; writes: its exact writes to the clips
+		// table.
+		invoke, thumbnails bool
+		writes             []string
 		// sqs is what the function may do to the ingest dead-letter
 		// queue: only ingest's role, through which Lambda delivers its
 		// failed events, may send to it.
@@ -316,16 +321,20 @@ func TestLeastPrivilege(t *testing.T) {
 		routes.FunctionKeep:        {videosRead: true, videosWrite: true, s3: []string{"s3:PutObjectTagging"}},
 		routes.FunctionShares:      {videosRead: true, videosWrite: true},
 		routes.FunctionShared:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}},
-		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject", "s3:PutObjectTagging"}, sqs: []string{"sqs:SendMessage"}},
+		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject", "s3:PutObjectTagging"}, sqs: []string{"sqs:SendMessage"}, invoke: true},
 		routes.FunctionExpire:      {expiry: true},
 		AuthorizerFunction:         {allowlistRead: true, bindOnly: true},
+		routes.FunctionAlerts:      {videosRead: true, writes: []string{"dynamodb:PutItem", "dynamodb:DeleteItem"}},
+		routes.FunctionPushSender: {videosRead: true, allowlistRead: true, thumbnails: true,
+			s3: []string{"s3:GetObject"}, writes: []string{"dynamodb:UpdateItem", "dynamodb:DeleteItem"}},
 	}
 	expiryActions := "dynamodb:DescribeStream,dynamodb:GetRecords,dynamodb:GetShardIterator,dynamodb:ListStreams,dynamodb:Query,dynamodb:UpdateItem"
 	allStages(t, func(t *testing.T, s *synthesized) {
 		videosTable := s.idWithPrefix(t, "AWS::DynamoDB::Table", "VideosTable")
 		allowlist := s.idWithPrefix(t, "AWS::DynamoDB::Table", "AllowlistTable")
 		clips := s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")
-		secret := s.onlyID(t, "AWS::SecretsManager::Secret")
+		secret := s.idWithPrefix(t, "AWS::SecretsManager::Secret", "CursorSecret")
+		sender := ourFunctions(t, s)[routes.FunctionPushSender]
 		dlq := s.idWithPrefix(t, "AWS::SQS::Queue", "IngestDeadLetterQueue")
 		for name, fnID := range ourFunctions(t, s) {
 			t.Run(name, func(t *testing.T) {
@@ -373,11 +382,19 @@ func TestLeastPrivilege(t *testing.T) {
 								t.Errorf("%s on a table the function has no business with: %s", a, asJSON(r))
 							}
 						case service == "s3":
-							if !refersTo(r, clips) || !strings.HasSuffix(asJSON(r), `"/clips/*"]]}`) {
-								t.Errorf("%s on %s, not clips/* of the clips bucket", a, asJSON(r))
+							suffix := `"/clips/*"]]}`
+							if w.thumbnails {
+								suffix = `"/clips/*.jpg"]]}`
+							}
+							if !refersTo(r, clips) || !strings.HasSuffix(asJSON(r), suffix) {
+								t.Errorf("%s on %s, not %s of the clips bucket", a, asJSON(r), suffix)
 							}
 						case service == "secretsmanager":
 							if !refersTo(r, secret) {
+								t.Errorf("%s on %s", a, asJSON(r))
+							}
+						case service == "lambda":
+							if a != "lambda:InvokeFunction" || !refersTo(r, sender) || !w.invoke {
 								t.Errorf("%s on %s", a, asJSON(r))
 							}
 						case service == "sqs":
@@ -443,6 +460,12 @@ func TestLeastPrivilege(t *testing.T) {
 				}
 				switch {
 				case w.expiry: // checked above, action by action
+				case w.writes != nil:
+					for _, a := range write {
+						if onTable["videos"][a] != slices.Contains(w.writes, a) {
+							t.Errorf("%s on the clips table = %v, want only %v", a, onTable["videos"][a], w.writes)
+						}
+					}
 				case w.videosWrite:
 					for _, a := range write {
 						if !onTable["videos"][a] {
@@ -478,6 +501,9 @@ func TestLeastPrivilege(t *testing.T) {
 					if !onTable["allowlist"][a] {
 						t.Errorf("cannot %s the allowlist table", a)
 					}
+				}
+				if got := has("lambda:InvokeFunction"); got != w.invoke {
+					t.Errorf("may invoke the push sender = %v, want %v", got, w.invoke)
 				}
 				if got := has("secretsmanager:GetSecretValue"); got != w.secret {
 					t.Errorf("cursor secret readable = %v, want %v", got, w.secret)
@@ -519,7 +545,7 @@ func TestIngestFailuresAreKept(t *testing.T) {
 			t.Errorf("%d queues, want only the ingest dead-letter queue", n)
 		}
 
-		cfgID := s.onlyID(t, "AWS::Lambda::EventInvokeConfig")
+		cfgID := s.idWithPrefix(t, "AWS::Lambda::EventInvokeConfig", "IngestAsyncInvokeConfig")
 		cfg := s.resource(t, cfgID)
 		p := props(cfg)
 		if !refersTo(p["FunctionName"], ingest) || p["Qualifier"] != "$LATEST" {

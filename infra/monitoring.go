@@ -80,6 +80,8 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 	authFailures := failures.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})
 	alarm("AuthorizerFailuresAlarm", "authorizer-failures", "The TOKEN authorizer failed (crash, timeout or bad answer): callers got 500s", authFailures, 1)
 
+	pushM := pushAlarms(stack, st, fns, alarm)
+
 	var errorsM, throttlesM, durationM []awscloudwatch.IMetric
 	for _, name := range fns.names {
 		fn := fns.byName[name]
@@ -142,6 +144,7 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 			Width: jsii.Number(12),
 		}))
 	dash.AddWidgets(graph("Grant lookup failures, refused uploads, DynamoDB throttles", ops))
+	dash.AddWidgets(graph("Web Push alerts failed", pushM))
 	dash.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
 		Title:  jsii.String("Alarms"),
 		Alarms: alarmsOf(m.alarms),

@@ -117,12 +117,12 @@ func TestStagesDiffer(t *testing.T) {
 		}
 		return n
 	}
-	// prod keeps both tables, the clips and logs buckets, the secret, the
+	// prod keeps both tables, the clips and logs buckets, the cursor and VAPID secrets, the
 	// ingest dead-letter queue and every log group (each Lambda's, the
 	// API's access and execution logs, CDK's helper Lambdas'); the web
 	// bucket is rebuilt from web/dist. dev and qa keep nothing. Counted from
 	// the template, so that a new Lambda does not break the count.
-	if want := 6 + len(prod.resources("AWS::Logs::LogGroup")); retained(dev) != 0 || retained(qa) != 0 || retained(prod) != want {
+	if want := 7 + len(prod.resources("AWS::Logs::LogGroup")); retained(dev) != 0 || retained(qa) != 0 || retained(prod) != want {
 		t.Errorf("retained resources dev=%d qa=%d prod=%d, want 0/0/%d", retained(dev), retained(qa), retained(prod), want)
 	}
 	autoDelete := func(s *synthesized) int { return len(s.resources("Custom::S3AutoDeleteObjects")) }

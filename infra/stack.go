@@ -107,6 +107,7 @@ func NewCamvaultStack(scope constructs.Construct, id string, props *CamvaultStac
 	warnIfAlarmsReachNobody(stack, st)
 	web := newWebHosting(stack, st, data, api, webDir)
 	fns := newFunctions(stack, st, buildDir, data, web.origin)
+	newAlerting(stack, st, fns, data)
 	api.addRoutes(stack, st, fns, web.origin)
 	data.connectClips(fns.byName[routes.FunctionIngest], web.origin)
 	web.deploy(stack, st, api)

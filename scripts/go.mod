@@ -34,7 +34,7 @@ require (
 	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/ryszard/goskiplist v0.0.0-20150312221310-2dfbae5fcf46 // indirect
 	go.shabbyrobe.org/gocovmerge v0.0.0-20230507111327-fa4f82cfbf4d // indirect
-	golang.org/x/tools v0.8.0 // indirect
+	golang.org/x/tools v0.48.0 // indirect
 )
 
 replace github.com/camvault/camvault/videos-api => ../videos-api

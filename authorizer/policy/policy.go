@@ -77,10 +77,18 @@ func (a MethodARN) Resource(method, path string) string {
 //     the activity trail) and, per camera, DELETE on its clips and PATCH and
 //     DELETE on the camera.
 //
+// Everyone allowed may also call every method of alerts and under alerts/:
+// their own alert settings and subscriptions (the handlers scope them to
+// the caller).
+//
 // The handlers check the role again and narrow the console's answers to
 // the caller's cameras. The public share route (POST /shared) has no
 // authorizer, so it is in no policy.
 func (a MethodARN) Resources(acc access.Access) []string {
+	return append(a.cameraResources(acc), a.Resource("GET", "alerts"), a.Resource("*", "alerts/*"))
+}
+
+func (a MethodARN) cameraResources(acc access.Access) []string {
 	admin := acc.Role == access.Admin
 	if acc.AllCameras && admin {
 		return []string{a.Resource("GET", "*"), a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep"),

@@ -42,6 +42,7 @@ import (
 	"github.com/camvault/camvault/local/website"
 	videosapi "github.com/camvault/camvault/videos-api"
 	"github.com/camvault/camvault/videos-api/app"
+	"github.com/camvault/camvault/videos-api/push/pushtest"
 	"github.com/camvault/camvault/videos-api/store"
 )
 
@@ -63,6 +64,7 @@ const (
 	s3File        = "s3.db"
 	issuerKey     = "issuer-key.pem"
 	cursorFile    = "cursor-secret"
+	vapidFile     = "vapid-secret"
 	seededMarker  = "seeded"
 	localJSONFile = "local.json"
 	lockFile      = "lock"
@@ -78,6 +80,8 @@ type Options struct {
 	Stage string
 	// Ports of the servers; 0 = a free port.
 	APIPort, WebPort, IssuerPort, S3Port, DynamoDBPort int
+	// PushPort is the Web Push service stand-in's port; 0 = a free port.
+	PushPort int
 	// CacheTTL is the authorizer cache TTL; 0 disables the cache.
 	CacheTTL time.Duration
 	// AllowedDomains, AllowedEmails and AdminEmails configure the authorizer.
@@ -121,8 +125,11 @@ type Info struct {
 	IssuerURL   string `json:"issuerUrl"`
 	S3URL       string `json:"s3Url"`
 	DynamoDBURL string `json:"dynamodbUrl"`
-	Bucket      string `json:"bucket"`
-	Table       string `json:"table"`
+	// PushURL is the Web Push service stand-in: subscription endpoints are
+	// {pushUrl}/push/{name}; GET {pushUrl}/received lists what it got.
+	PushURL string `json:"pushUrl"`
+	Bucket  string `json:"bucket"`
+	Table   string `json:"table"`
 	// AllowlistTable is the authorizer's table of dynamic grants.
 	AllowlistTable string `json:"allowlistTable"`
 	ClientID       string `json:"clientId"`
@@ -144,6 +151,8 @@ type Stack struct {
 	s3Client *s3.Client
 	keys     *s3server.KeyFile
 	ddb      *dynamodb.Client
+	push     *pushtest.Service
+	alerts   sync.WaitGroup // push sends in flight
 	servers  []*http.Server
 	// dynamo supervises the dynalite child (see supervise).
 	dynamo  dynamoState
@@ -195,7 +204,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	for _, p := range []struct {
 		name string
 		port int
-	}{{"api", opts.APIPort}, {"web", opts.WebPort}, {"issuer", opts.IssuerPort}, {"s3", opts.S3Port}} {
+	}{{"api", opts.APIPort}, {"web", opts.WebPort}, {"issuer", opts.IssuerPort}, {"s3", opts.S3Port}, {"push", opts.PushPort}} {
 		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p.port))
 		if err != nil {
 			return nil, fmt.Errorf("%s port %d is in use or unavailable (pass --%s-port N, or 0 for a free port): %w", p.name, p.port, p.name, err)
@@ -205,7 +214,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 	url := func(name string) string { return "http://" + listeners[name].Addr().String() }
 	s.info = Info{
-		WebURL: url("web"), APIURL: url("api") + "/" + opts.Stage, IssuerURL: url("issuer"), S3URL: url("s3"),
+		WebURL: url("web"), APIURL: url("api") + "/" + opts.Stage, IssuerURL: url("issuer"), S3URL: url("s3"), PushURL: url("push"),
 		Bucket: Bucket, Table: Table, AllowlistTable: AllowlistTable, ClientID: issuer.ClientID, Stage: opts.Stage,
 	}
 
@@ -268,9 +277,19 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	vapid, err := cursorSecret(filepath.Join(opts.DataDir, vapidFile))
+	if err != nil {
+		return nil, err
+	}
+	notify, err := s.startAlerts(vapid)
+	if err != nil {
+		return nil, err
+	}
+	s.serve("push", listeners["push"], s.push)
 	videos := app.New(app.Config{
 		TableName: Table, BucketName: Bucket, WebOrigin: s.info.WebURL, CursorSecret: secret, Logger: logger,
 		AllowlistTable: AllowlistTable, Owners: lowercase(opts.AdminEmails),
+		VAPIDSecret: vapid, Notify: notify, AllowLoopbackPush: true,
 	}, s.ddb, s.s3Client)
 	s.s3, err = s3server.New(s3server.Config{
 		File: filepath.Join(opts.DataDir, s3File), Bucket: Bucket, Region: Region, WebOrigin: s.info.WebURL,
@@ -677,6 +696,14 @@ func (s *Stack) CameraS3(camera string) (*s3.Client, error) {
 // handled.
 func (s *Stack) WaitIngest() { s.s3.Wait() }
 
+// Push is the Web Push service stand-in: what it received, and switches
+// that make it answer 410 or 503.
+func (s *Stack) Push() *pushtest.Service { return s.push }
+
+// WaitAlerts blocks until every alert handed to the sender so far has
+// been sent (or has failed).
+func (s *Stack) WaitAlerts() { s.alerts.Wait() }
+
 // Close stops every server, waits for pending ingests, stops dynalite and
 // removes local.json. It is safe to call more than once.
 func (s *Stack) Close() {
@@ -692,6 +719,7 @@ func (s *Stack) Close() {
 		if s.s3 != nil {
 			_ = s.s3.Close()
 		}
+		s.alerts.Wait()
 		if st := &s.dynamo; st.quit != nil {
 			s.dieOnce.Do(func() {}) // an exit we cause is not a death
 			close(st.quit)
@@ -716,7 +744,7 @@ func (s *Stack) Close() {
 // reset removes the stack's files from dir, and nothing else, so a mistaken
 // --data-dir cannot wipe unrelated files.
 func reset(dir string) error {
-	for _, name := range []string{dynamoDir, dynaliteLog, s3File, issuerKey, cursorFile, seededMarker, localJSONFile, camerasFile, camerasFile + ".lock"} {
+	for _, name := range []string{dynamoDir, dynaliteLog, s3File, issuerKey, cursorFile, vapidFile, seededMarker, localJSONFile, camerasFile, camerasFile + ".lock"} {
 		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 			return fmt.Errorf("reset: %w", err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/camvault/camvault/videos-api/activity"
 	"github.com/camvault/camvault/videos-api/cursor"
 	"github.com/camvault/camvault/videos-api/media"
+	"github.com/camvault/camvault/videos-api/push"
 	"github.com/camvault/camvault/videos-api/routes"
 	"github.com/camvault/camvault/videos-api/store"
 )
@@ -29,6 +30,8 @@ type App struct {
 	store  *store.Store
 	bucket *media.Bucket
 	cursor *cursor.Codec // nil when no valid cursor key: lists then fail closed
+	push   *push.Store
+	vapid  push.VAPIDKeys // zero when no VAPID secret: GET /alerts fails closed
 	now    func() time.Time
 	log    *slog.Logger
 	grants *store.Grants // nil without ALLOWLIST_TABLE: the grant routes answer 500
@@ -43,6 +46,7 @@ func New(cfg Config, ddb *dynamodb.Client, s3c *s3.Client) *App {
 	a := &App{
 		cfg:    cfg,
 		store:  store.New(ddb, cfg.TableName),
+		push:   push.NewStore(ddb, cfg.TableName),
 		bucket: media.New(s3c, cfg.BucketName, cfg.URLTTL),
 		now:    cfg.Now,
 		log:    cfg.Logger,
@@ -69,6 +73,13 @@ func New(cfg Config, ddb *dynamodb.Client, s3c *s3.Client) *App {
 		a.cfg.URLTTL = DefaultURLTTL
 		a.bucket = media.New(s3c, cfg.BucketName, a.cfg.URLTTL)
 	}
+	if len(cfg.VAPIDSecret) > 0 {
+		if k, err := push.KeysFromSecret(cfg.VAPIDSecret); err == nil {
+			a.vapid = k
+		} else {
+			a.log.Error("no usable VAPID secret: alerts will fail", "error", err)
+		}
+	}
 	if c, err := cursor.New(cfg.CursorSecret); err == nil {
 		a.cursor = c
 	} else if len(cfg.CursorSecret) > 0 {
@@ -90,6 +101,7 @@ func (a *App) Handlers() map[string]Handler {
 		routes.FunctionAdmin:       a.wrap(routes.FunctionAdmin, routes.Admin, a.admin),
 		routes.FunctionShares:      a.wrap(routes.FunctionShares, routes.Viewer, a.shares),
 		routes.FunctionShared:      a.public(routes.FunctionShared, a.openShare),
+		routes.FunctionAlerts:      a.wrap(routes.FunctionAlerts, routes.Viewer, a.alerts),
 	}
 }
 

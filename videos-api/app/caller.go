@@ -18,6 +18,9 @@ type Caller struct {
 	Email string
 	// Sub is Google's stable account id.
 	Sub string
+	// Domain is the Workspace domain (hd claim), empty for consumer
+	// accounts; the push sender applies the access rules with it.
+	Domain string
 	// Name and Picture are optional profile fields.
 	Name, Picture string
 	// Role is viewer or admin.
@@ -34,7 +37,7 @@ func callerFrom(req events.APIGatewayProxyRequest) (Caller, error) {
 		s, _ := ctx[k].(string)
 		return strings.TrimSpace(s)
 	}
-	c := Caller{Email: get("email"), Sub: get("sub"), Name: get("name"), Picture: get("picture"), Role: routes.Role(get("role"))}
+	c := Caller{Email: get("email"), Sub: get("sub"), Name: get("name"), Picture: get("picture"), Domain: get("domain"), Role: routes.Role(get("role"))}
 	if local, domain, ok := strings.Cut(c.Email, "@"); !ok || local == "" || domain == "" {
 		return Caller{}, fmt.Errorf("authorizer context without a usable email")
 	}

@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/camvault/camvault/videos-api/push"
 )
 
 // Defaults of the optional settings.
@@ -54,6 +57,23 @@ type Config struct {
 	// RemovalBatchesPerCall is how many batches of clips one DELETE of a
 	// camera removes before answering 202 (default 8).
 	RemovalBatchesPerCall int
+	// VAPIDSecret is the secret the Web Push (VAPID) key pair is derived
+	// from (VAPID_SECRET), at least 32 bytes. In AWS, CloudFormation
+	// resolves the stage's Secrets Manager secret into the alerts and
+	// push-sender functions' environment at deploy.
+	VAPIDSecret []byte
+	// AlertsFunction is the push sender Lambda that ingest invokes
+	// asynchronously for each new clip (ALERTS_FUNCTION_NAME); empty sends
+	// no alerts unless Notify is set.
+	AlertsFunction string
+	// Notify, when set, is told of every new clip (after it is recorded).
+	// It must not block: the Lambda wiring invokes the sender
+	// asynchronously, the local stack runs it in a goroutine. Its error is
+	// logged, never returned: alerts never fail ingest.
+	Notify func(ctx context.Context, ev push.ClipEvent) error
+	// AllowLoopbackPush admits http push endpoints on loopback hosts (the
+	// local stack's push service stand-in); never set in AWS.
+	AllowLoopbackPush bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives structured logs; nil means slog.Default().
@@ -78,6 +98,8 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 		CursorSecret:   []byte(get("CURSOR_SECRET")),
 		AllowlistTable: get("ALLOWLIST_TABLE"),
 		Owners:         owners(get("ADMIN_EMAILS")),
+		VAPIDSecret:    []byte(get("VAPID_SECRET")),
+		AlertsFunction: get("ALERTS_FUNCTION_NAME"),
 	}
 	var errs []error
 	if s := get("RETENTION_DAYS"); s != "" {

@@ -188,6 +188,9 @@ func (a *App) ingestClip(ctx context.Context, log, refusals *slog.Logger, k clip
 	} else if !errors.Is(err, media.ErrNotFound) {
 		return fmt.Errorf("app: ingest %s: %w", k.ClipKey, err)
 	}
+	if count {
+		a.notifyClip(ctx, log, v, cameraName(obj.Metadata[metaCameraName]))
+	}
 	log.Info("ingested clip", "created", created, "counted", count)
 	return nil
 }

@@ -38,22 +38,39 @@ func Load(_ context.Context, withCursorKey bool) (*app.App, error) {
 	if withCursorKey && len(cfg.CursorSecret) == 0 {
 		return nil, errors.New("lambdaapp: CURSOR_SECRET is required by the function that serves lists")
 	}
-	region := firstEnv("AWS_REGION", "AWS_DEFAULT_REGION")
-	if region == "" {
-		return nil, errors.New("lambdaapp: AWS_REGION is required")
+	region, creds, err := FromEnvironment()
+	if err != nil {
+		return nil, err
 	}
-	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
-	if id == "" || secret == "" {
-		return nil, errors.New("lambdaapp: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required (Lambda sets them from the execution role)")
+	ddb := dynamodb.New(dynamodb.Options{Region: region, Credentials: creds, BaseEndpoint: Endpoint("AWS_ENDPOINT_URL_DYNAMODB")})
+	s3c := s3.New(s3.Options{Region: region, Credentials: creds, BaseEndpoint: Endpoint("AWS_ENDPOINT_URL_S3")})
+	if cfg.AlertsFunction != "" && cfg.Notify == nil {
+		inv := &Invoker{Function: cfg.AlertsFunction, Region: region, Credentials: creds}
+		if e := Endpoint("AWS_ENDPOINT_URL_LAMBDA"); e != nil {
+			inv.Endpoint = *e
+		}
+		cfg.Notify = inv.Notify
 	}
-	creds := aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN")))
-	ddb := dynamodb.New(dynamodb.Options{Region: region, Credentials: creds, BaseEndpoint: endpoint("AWS_ENDPOINT_URL_DYNAMODB")})
-	s3c := s3.New(s3.Options{Region: region, Credentials: creds, BaseEndpoint: endpoint("AWS_ENDPOINT_URL_S3")})
 	return app.New(cfg, ddb, s3c), nil
 }
 
-// endpoint is a service's endpoint override, or the general one, or nil.
-func endpoint(service string) *string {
+// FromEnvironment returns the region and the execution role's
+// credentials Lambda puts in the environment.
+func FromEnvironment() (string, aws.CredentialsProvider, error) {
+	region := firstEnv("AWS_REGION", "AWS_DEFAULT_REGION")
+	if region == "" {
+		return "", nil, errors.New("lambdaapp: AWS_REGION is required")
+	}
+	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if id == "" || secret == "" {
+		return "", nil, errors.New("lambdaapp: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required (Lambda sets them from the execution role)")
+	}
+	return region, aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))), nil
+}
+
+// Endpoint is a service's endpoint override (e.g.
+// AWS_ENDPOINT_URL_DYNAMODB), or the general AWS_ENDPOINT_URL, or nil.
+func Endpoint(service string) *string {
 	if v := firstEnv(service, "AWS_ENDPOINT_URL"); v != "" {
 		return aws.String(v)
 	}

@@ -29,6 +29,8 @@ const (
 	// FunctionAdmin serves the owner's console: grants, the activity
 	// trail and camera administration.
 	FunctionAdmin = "admin"
+	// FunctionAlerts serves a person's Web Push subscriptions and settings.
+	FunctionAlerts = "alerts"
 	// FunctionIngest is not behind a route: S3 ObjectCreated events invoke it.
 	FunctionIngest = "ingest"
 	// FunctionShares makes, lists and revokes share links.
@@ -38,11 +40,14 @@ const (
 	// FunctionExpire is not behind a route: the clips table's stream
 	// invokes it with the records TTL removes.
 	FunctionExpire = "expire"
+	// FunctionPushSender is not behind a route either: ingest invokes it
+	// asynchronously for each new clip, and it sends the Web Push alerts.
+	FunctionPushSender = "push-sender"
 )
 
 // Route is one method on one resource path of the API.
 type Route struct {
-	// Method is the HTTP method (GET, PUT, PATCH, DELETE).
+	// Method is the HTTP method (GET, PUT, POST, PATCH, DELETE).
 	Method string
 	// Path is the resource path as API Gateway writes it, with {param}
 	// segments and no stage, e.g. /cameras/{cameraId}/videos.
@@ -95,6 +100,10 @@ func All() []Route {
 		{Method: "GET", Path: "/shares", Function: FunctionShares, Role: Viewer, OperationID: "listShares", Feature: FeatureSharing},
 		{Method: "DELETE", Path: "/shares/{shareId}", Function: FunctionShares, Role: Viewer, OperationID: "revokeShare", Feature: FeatureSharing},
 		{Method: "POST", Path: "/shared", Function: FunctionShared, Role: Viewer, Public: true, OperationID: "openShare", Feature: FeatureSharing},
+		{Method: "GET", Path: "/alerts", Function: FunctionAlerts, Role: Viewer, OperationID: "getAlerts"},
+		{Method: "PUT", Path: "/alerts/settings", Function: FunctionAlerts, Role: Viewer, OperationID: "putAlertSettings"},
+		{Method: "POST", Path: "/alerts/subscriptions", Function: FunctionAlerts, Role: Viewer, OperationID: "createAlertSubscription"},
+		{Method: "DELETE", Path: "/alerts/subscriptions/{subscriptionId}", Function: FunctionAlerts, Role: Viewer, OperationID: "deleteAlertSubscription"},
 	}
 }
 
@@ -110,7 +119,8 @@ func Enabled(features map[string]bool) []Route {
 }
 
 // Functions returns the names of every Lambda the API and ingest need, in a
-// stable order: the API functions of All, then ingest and expire.
+// stable order: the API functions of All, then ingest, expire and the push
+// sender.
 func Functions() []string { return functionsOf(All()) }
 
 // FunctionsIn is Functions for a stage with features.
@@ -125,7 +135,7 @@ func functionsOf(rs []Route) []string {
 			out = append(out, r.Function)
 		}
 	}
-	return append(out, FunctionIngest, FunctionExpire)
+	return append(out, FunctionIngest, FunctionExpire, FunctionPushSender)
 }
 
 // Resources returns every distinct resource path of the API, parents

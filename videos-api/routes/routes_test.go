@@ -7,14 +7,15 @@ import (
 )
 
 func TestResourcesIncludeParentsInOrder(t *testing.T) {
-	want := []string{"/audit", "/cameras", "/grants", "/me", "/shared", "/shares", "/videos", "/cameras/{cameraId}", "/grants/{subject}", "/shares/{shareId}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}", "/cameras/{cameraId}/videos/{videoId}/keep", "/cameras/{cameraId}/videos/{videoId}/shares"}
+	want := []string{"/alerts", "/audit", "/cameras", "/grants", "/me", "/shared", "/shares", "/videos", "/alerts/settings", "/alerts/subscriptions", "/cameras/{cameraId}", "/grants/{subject}", "/shares/{shareId}",
+		"/alerts/subscriptions/{subscriptionId}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}", "/cameras/{cameraId}/videos/{videoId}/keep", "/cameras/{cameraId}/videos/{videoId}/shares"}
 	if got := Resources(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Resources() = %v, want %v", got, want)
 	}
 }
 
 func TestFunctions(t *testing.T) {
-	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "admin", "shares", "shared", "ingest", "expire"}
+	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "admin", "shares", "shared", "alerts", "ingest", "expire", "push-sender"}
 	if got := Functions(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Functions() = %v, want %v", got, want)
 	}
@@ -34,6 +35,9 @@ func TestMatch(t *testing.T) {
 		{"DELETE", "/cameras/front/videos/01J0/keep", "unkeepVideo", map[string]string{"cameraId": "front", "videoId": "01J0"}},
 		{"GET", "/cameras//videos", "", nil},
 		{"POST", "/me", "", nil},
+		{"POST", "/alerts/subscriptions", "createAlertSubscription", map[string]string{}},
+		{"DELETE", "/alerts/subscriptions/abc", "deleteAlertSubscription", map[string]string{"subscriptionId": "abc"}},
+		{"PUT", "/alerts/settings", "putAlertSettings", map[string]string{}},
 		{"GET", "/cameras/front", "", nil},
 		{"PATCH", "/cameras/front", "updateCamera", map[string]string{"cameraId": "front"}},
 		{"DELETE", "/cameras/front", "removeCamera", map[string]string{"cameraId": "front"}},
@@ -62,10 +66,10 @@ func TestAllows(t *testing.T) {
 		if !r.Allows(Admin) {
 			t.Errorf("%s %s: admin refused", r.Method, r.Path)
 		}
-		// Viewers read, keep and share what they may see, and open share
-		// links; only admins delete, and the console is for admins.
+		// Viewers read, keep and share what they may see, open share
+		// links and manage their own alerts; only admins delete, and the console is for admins.
 		console := r.Function == FunctionAdmin
-		if got, want := r.Allows(Viewer), (r.Method == "GET" || r.Function == FunctionKeep || r.Function == FunctionShares || r.Public) && !console; got != want {
+		if got, want := r.Allows(Viewer), (r.Method == "GET" || r.Function == FunctionKeep || r.Function == FunctionShares || r.Function == FunctionAlerts || r.Public) && !console; got != want {
 			t.Errorf("%s %s: viewer allowed = %v, want %v", r.Method, r.Path, got, want)
 		}
 		if r.Allows("") {

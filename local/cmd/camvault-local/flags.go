@@ -21,6 +21,9 @@ const (
 	defaultIssuerPort   = 4002
 	defaultS3Port       = 4003
 	defaultDynamoDBPort = 4004
+	// defaultPushPort: the push service stand-in takes a free port unless
+	// told otherwise; tests and scripts read it from local.json (pushUrl).
+	defaultPushPort = 0
 )
 
 // parseOptions reads the flags of args, each defaulting to its environment
@@ -68,6 +71,7 @@ func parseOptions(args []string, lookup func(string) (string, bool), stderr io.W
 	fs.IntVar(&o.IssuerPort, "issuer-port", envInt("issuer-port", defaultIssuerPort), "dev OIDC issuer port, 0 = free")
 	fs.IntVar(&o.S3Port, "s3-port", envInt("s3-port", defaultS3Port), "S3 port, 0 = free")
 	fs.IntVar(&o.DynamoDBPort, "dynamodb-port", envInt("dynamodb-port", defaultDynamoDBPort), "DynamoDB (dynalite) port, 0 = free")
+	fs.IntVar(&o.PushPort, "push-port", envInt("push-port", defaultPushPort), "Web Push service stand-in port (default: a free port, see pushUrl in local.json)")
 	fs.StringVar(&cacheTTL, "cache-ttl", env("cache-ttl", "300s"), "authorizer cache TTL (Go duration or seconds; 0 disables)")
 	fs.StringVar(&domains, "allowed-domains", env("allowed-domains", "example.com"), "comma-separated Workspace domains allowed as viewers")
 	fs.StringVar(&emails, "allowed-emails", env("allowed-emails", ""), "comma-separated addresses allowed as viewers")
@@ -95,7 +99,7 @@ func parseOptions(args []string, lookup func(string) (string, bool), stderr io.W
 	if err := canonicalPeople(&o); err != nil {
 		return o, err
 	}
-	for name, p := range map[string]int{"api-port": o.APIPort, "web-port": o.WebPort, "issuer-port": o.IssuerPort, "s3-port": o.S3Port, "dynamodb-port": o.DynamoDBPort} {
+	for name, p := range map[string]int{"api-port": o.APIPort, "web-port": o.WebPort, "issuer-port": o.IssuerPort, "s3-port": o.S3Port, "dynamodb-port": o.DynamoDBPort, "push-port": o.PushPort} {
 		if p < 0 || p > 65535 {
 			return o, fmt.Errorf("--%s %d: want 0 to 65535", name, p)
 		}

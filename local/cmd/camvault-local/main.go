@@ -82,6 +82,7 @@ camvault is running locally (Ctrl-C stops everything):
   sign-in      %s
   S3           %s   (bucket %s; signed requests only, camera keys in %s)
   DynamoDB     %s   (table %s)
+  Web Push     %s   (stand-in push service; what it received: /received)
 
 Sign in on the web client as one of:
 %sAccess rules: %s
@@ -90,7 +91,7 @@ Sign in on the web client as one of:
 A token for curl:  curl -s -d email=viewer@example.com %s/token | jq -r .id_token
   (or, in the repo: make token EMAIL=viewer@example.com)
 These URLs are in %s
-`, web, info.APIURL, trimStage(info.APIURL, info.Stage), info.IssuerURL, info.S3URL, info.Bucket, info.CamerasFile, info.DynamoDBURL, info.Table,
+`, web, info.APIURL, trimStage(info.APIURL, info.Stage), info.IssuerURL, info.S3URL, info.Bucket, info.CamerasFile, info.DynamoDBURL, info.Table, info.PushURL,
 		people.String(), stack.AccessSummary(opts), info.AllowlistTable, info.IssuerURL, filepath.Join(opts.DataDir, "local.json"))
 }
 
