@@ -140,7 +140,8 @@ func pushAlarms(stack awscdk.Stack, st Stage, fns *functions, alarm func(id, nam
 			MetricNamespace: jsii.String("camvault/" + st.Name),
 			MetricName:      jsii.String(metric),
 			MetricValue:     jsii.String("1"),
-			FilterPattern:   awslogs.FilterPattern_StringValue(jsii.String("$.msg"), jsii.String("="), jsii.String(msg)),
+			// A phrase match: ingest logs slog text, the sender JSON.
+			FilterPattern: awslogs.FilterPattern_Literal(jsii.String(`"` + msg + `"`)),
 		})
 		return f.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})
 	}
