@@ -38,11 +38,17 @@ func (e *env) send(t *testing.T, method, path, auth, body string) reply {
 	return reply{resp.StatusCode, resp.Header, b}
 }
 
-func (e *env) put(t *testing.T, key, contentType string, body []byte) {
+// put uploads as the camera does: with its own key, create-only.
+func (e *env) put(t *testing.T, camera, key, contentType string, body []byte) {
 	t.Helper()
-	_, err := e.s.S3().PutObject(context.Background(), &s3.PutObjectInput{
+	c, err := e.s.CameraS3(camera)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.PutObject(context.Background(), &s3.PutObjectInput{
 		Bucket: aws.String(e.s.Info().Bucket), Key: aws.String(key), Body: bytes.NewReader(body),
 		ContentType: aws.String(contentType), Metadata: map[string]string{"camera-name": "Front porch"},
+		IfNoneMatch: aws.String("*"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -78,8 +84,8 @@ func TestAlertsEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.put(t, thumbKey, "image/jpeg", jpg)
-	e.put(t, clipKey, "video/mp4", []byte("not really an mp4"))
+	e.put(t, "porch", thumbKey, "image/jpeg", jpg)
+	e.put(t, "porch", clipKey, "video/mp4", []byte("not really an mp4"))
 	e.s.WaitIngest()
 	e.s.WaitAlerts()
 
@@ -113,7 +119,7 @@ func TestAlertsEndToEnd(t *testing.T) {
 	svc.SetStatus("phone", http.StatusGone)
 	id2, _ := clip.NewVideoID(captured.Add(10*time.Minute), rand.Reader)
 	clipKey2, _, _ := clip.ObjectKeys("garden", id2)
-	e.put(t, clipKey2, "video/mp4", []byte("x"))
+	e.put(t, "garden", clipKey2, "video/mp4", []byte("x"))
 	e.s.WaitIngest()
 	e.s.WaitAlerts()
 	var after struct {
