@@ -8,8 +8,8 @@ import (
 	"github.com/camvault/camvault/authorizer/grants"
 	"github.com/camvault/camvault/videos-api/media"
 	"github.com/camvault/camvault/videos-api/push"
-	"github.com/camvault/camvault/videos-api/push/send"
 	"github.com/camvault/camvault/videos-api/push/pushtest"
+	"github.com/camvault/camvault/videos-api/push/send"
 	"github.com/camvault/camvault/videos-api/store"
 )
 
