@@ -77,7 +77,8 @@ func newColdFixture(tb testing.TB) *coldFixture {
 		f.env = []string{"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=cold", "AWS_SECRET_ACCESS_KEY=cold",
 			"AWS_ENDPOINT_URL_DYNAMODB=" + ddbURL, "AWS_ENDPOINT_URL_S3=" + s3URL, "AWS_ENDPOINT_URL_SECRETS_MANAGER=" + smURL,
 			"TABLE_NAME=clips", "BUCKET_NAME=clips", "WEB_ORIGIN=https://videos.example.com",
-			"CURSOR_SECRET=cold-start-cursor-secret-0123456789", "ALLOWLIST_TABLE=camvault-allowlist", "ADMIN_EMAILS=admin@example.com"}
+			"CURSOR_SECRET=cold-start-cursor-secret-0123456789", "ALLOWLIST_TABLE=camvault-allowlist", "ADMIN_EMAILS=admin@example.com",
+			"VAPID_SECRET=cold-start-vapid-secret-0123456789abcdef"}
 		cold = f
 	})
 	return cold
@@ -103,6 +104,9 @@ func firstEvents() map[string]any {
 		routes.FunctionShares:      api("GET", "/shares", "/shares", nil, "viewer"),
 		routes.FunctionShared: events.APIGatewayProxyRequest{HTTPMethod: "POST", Resource: "/shared", Path: "/shared",
 			Body: `{"token":"not-a-share-token"}`, RequestContext: events.APIGatewayProxyRequestContext{RequestID: "cold"}},
+		routes.FunctionAlerts: api("GET", "/alerts", "/alerts", nil, "viewer"),
+		routes.FunctionPushSender: map[string]any{"cameraId": "porch", "videoId": "01KB0000000000000000000000",
+			"capturedAt": "2026-11-25T10:00:00Z"},
 		routes.FunctionIngest: events.S3Event{Records: []events.S3EventRecord{{EventSource: "aws:s3", EventName: "ObjectCreated:Put", EventTime: time.Now(),
 			S3: events.S3Entity{Bucket: events.S3Bucket{Name: "clips"}, Object: events.S3Object{Key: "not-a-clip.txt"}}}}},
 		routes.FunctionExpire: events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{{EventName: "REMOVE",
