@@ -171,6 +171,10 @@ diff: aws-ready deps build web-build ## show what deploying STAGE would change (
 deploy: aws-ready deps build web-build ## deploy STAGE (STAGE=dev|qa|prod) with the CDK CLI
 	cd infra && npx cdk deploy -c deployStage=$(STAGE) camvault-$(STAGE)
 
+.PHONY: migrate
+migrate: ## once after upgrading STAGE past the single timeline partition: move its older clips back onto the timeline (idempotent)
+	@table="$$(bash -c 'source scripts/lib/common.sh && require_aws && stack_output $(STAGE) VideosTableName')" && cd scripts && go run ./migrate-timeline -table "$$table"
+
 .PHONY: camera
 camera: ## provision camera CAMERA for deployed STAGE (its own IAM user, create-only under clips/CAMERA/); prints the Raspberry Pi's env file
 	@scripts/provision-camera.sh $(STAGE) $(CAMERA)
