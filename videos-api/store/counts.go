@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -146,7 +147,8 @@ func (s *Store) uncount(ctx context.Context, v clip.Video, pending bool) error {
 // lost. Items other than clip records (camera items, tombstones, other
 // features' items) are ignored: it reports whether old was a clip.
 func (s *Store) Expired(ctx context.Context, old map[string]ddbtypes.AttributeValue) (bool, error) {
-	if sk := getS(old, TableSchema.SortKey); len(sk) <= len(videoPrefix) || sk[:len(videoPrefix)] != videoPrefix {
+	pk, sk := getS(old, TableSchema.PartitionKey), getS(old, TableSchema.SortKey)
+	if !strings.HasPrefix(pk, cameraPrefix) || !strings.HasPrefix(sk, videoPrefix) || len(sk) == len(videoPrefix) {
 		return false, nil
 	}
 	v, err := decodeVideo(old)
