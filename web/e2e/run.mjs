@@ -16,6 +16,7 @@ import { chromium } from 'playwright-core';
 import { checkA11y } from './axe.mjs';
 import { registerConsoleTests } from './console.mjs';
 import { registerKeepShareTests } from './keepshare.mjs';
+import { registerSessionTests } from './session.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '..');
@@ -442,6 +443,8 @@ test('token expiry returns to the sign-in, keeping the deep link', async ({ brow
   const token = await mintToken(stack, 'viewer@example.com', 15); // signed in for ~12 s, then out
   const hash = '#/?from=2001-01-01';
   const refused = [];
+  // Here the identity provider does not renew the sign-in silently.
+  await page.route(`${stack.info.issuerUrl}/token`, (r) => r.abort());
   page.on('response', (r) => {
     if (r.status() === 401) refused.push(r.url().replace(/\?.*$/, ''));
   });
@@ -471,6 +474,7 @@ test('a token the API refuses (401) returns to the sign-in, keeping the deep lin
 
 registerConsoleTests(test, { newPage, withToken, mintToken, assert, sleep, shot });
 registerKeepShareTests(test, { newPage, withToken, mintToken, assert, sleep, shot });
+registerSessionTests(test, { browserContext: async (b) => (await newPage(b)).context(), withToken, mintToken, assert });
 
 // --- runner ---------------------------------------------------------------
 

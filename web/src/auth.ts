@@ -95,6 +95,7 @@ interface GoogleId {
     client_id: string;
     callback: (r: GoogleCredentialResponse) => void;
     auto_select?: boolean;
+    login_hint?: string;
     cancel_on_tap_outside?: boolean;
     use_fedcm_for_prompt?: boolean;
     itp_support?: boolean;
@@ -153,4 +154,58 @@ export async function showGoogleSignIn(clientId: string, el: HTMLElement, onToke
 /** After sign-out or for switching account: no silent re-selection. */
 export function forgetGoogleAccount(): void {
   window.google?.accounts.id.disableAutoSelect();
+}
+
+// --- silent renewal -----------------------------------------------------
+
+/**
+ * A fresh ID token for the same person without a page or a click, where the
+ * identity provider allows it: Google's One Tap with auto-select for the
+ * account that signed in (it answers only when Google can pick that account
+ * without asking), or locally the dev issuer's token endpoint (which answers
+ * the web client's origin only). Rejects when no token comes, or one for
+ * another person.
+ */
+export async function renewToken(cfg: Config, email: string, timeoutMs = 20_000): Promise<string> {
+  const token = cfg.auth === 'dev' ? await renewDev(cfg, email) : await renewGoogle(cfg.clientId, email, timeoutMs);
+  if (decodeIdToken(token).email.toLowerCase() !== email.toLowerCase()) throw new Error('renewal gave a token for another account');
+  return token;
+}
+
+async function renewDev(cfg: Config, email: string): Promise<string> {
+  if (!cfg.issuerUrl) throw new Error('config has no issuerUrl');
+  const res = await fetch(`${cfg.issuerUrl}/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, aud: cfg.clientId }).toString(),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  if (!res.ok) throw new Error(`the dev issuer answered ${res.status}`);
+  const body = (await res.json()) as { id_token?: unknown };
+  if (typeof body.id_token !== 'string') throw new Error('the dev issuer gave no token');
+  return body.id_token;
+}
+
+async function renewGoogle(clientId: string, email: string, timeoutMs: number): Promise<string> {
+  const id = await loadGoogle();
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      id.cancel();
+      reject(new Error('Google did not renew the sign-in'));
+    }, timeoutMs);
+    id.initialize({
+      client_id: clientId,
+      callback: (r) => {
+        clearTimeout(timer);
+        resolve(r.credential);
+      },
+      auto_select: true,
+      login_hint: email,
+      cancel_on_tap_outside: true,
+      use_fedcm_for_prompt: true,
+      itp_support: true,
+    });
+    id.prompt();
+  });
 }

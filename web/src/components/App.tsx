@@ -2,11 +2,12 @@
 // gets an Api bound to the current token and a way to report "signed out".
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiError, asApiError } from '../api';
-import { beginDevSignIn, completeDevSignIn, forgetGoogleAccount } from '../auth';
+import { beginDevSignIn, completeDevSignIn, forgetGoogleAccount, renewToken } from '../auth';
 import { type Config, loadConfig } from '../config';
 import { ConsoleApi } from '../console';
 import type { Me } from '../model';
 import { clearSession, loadSession, msUntilExpiry, saveSession, type Session, TokenError } from '../session';
+import { msUntilRenewal, SessionLink, sessionFrom } from '../sessionSync';
 import { Console, consolePage } from './Console';
 import { Forbidden } from './Forbidden';
 import { shareToken } from '../share';
@@ -29,6 +30,10 @@ export function App() {
   const [config, setConfig] = useState<Config | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'booting' });
   const session = useRef<Session | null>(null);
+  // The other tabs of this origin: they share one session (see sessionSync.ts).
+  const link = useRef<SessionLink | null>(null);
+  link.current ??= new SessionLink();
+  useEffect(() => () => link.current?.close(), []);
 
   const [api, setApi] = useState<ConsoleApi | null>(null);
   const [hash, setHash] = useState(() => location.hash);
@@ -42,10 +47,12 @@ export function App() {
     return s && msUntilExpiry(s, Date.now()) > 0 ? s.token : null;
   }, []);
 
-  const signOut = useCallback((reason: SignedOutReason, message?: string) => {
+  const signOut = useCallback((reason: SignedOutReason, message?: string, fromOtherTab = false) => {
     session.current = null;
     clearSession(sessionStorage);
     if (reason === 'signedOut') forgetGoogleAccount();
+    // A person's sign-out ends the session in every tab.
+    if (reason === 'signedOut' && !fromOtherTab) link.current?.send({ type: 'signout' });
     setPhase(message ? { kind: 'signedOut', reason, message } : { kind: 'signedOut', reason });
   }, []);
 
@@ -56,7 +63,10 @@ export function App() {
       setPhase({ kind: 'checking', session: s });
       try {
         const me = await a.me();
-        if (session.current === s) setPhase({ kind: 'signedIn', session: s, me });
+        if (session.current === s) {
+          setPhase({ kind: 'signedIn', session: s, me });
+          link.current?.send({ type: 'token', token: s.token });
+        }
       } catch (e) {
         if (session.current !== s) return;
         const err = asApiError(e);
@@ -103,7 +113,13 @@ export function App() {
         }
         return;
       }
-      const s = loadSession(sessionStorage, Date.now());
+      let s = loadSession(sessionStorage, Date.now());
+      if (!s) {
+        // Another tab of this origin may be signed in: share its session.
+        const shared = await link.current!.ask(() => Date.now());
+        if (cancelled) return;
+        if (shared) s = saveSession(sessionStorage, shared.token, Date.now());
+      }
       if (s) await check(s, a);
       else setPhase({ kind: 'signedOut', reason: 'start' });
     })();
@@ -111,6 +127,68 @@ export function App() {
       cancelled = true;
     };
   }, [check, tokenNow]);
+
+  // The other tabs: answer a new tab, adopt a renewed or new session, and
+  // follow a sign-out.
+  useEffect(() => {
+    const l = link.current;
+    if (!l || !api) return;
+    l.listen((m) => {
+      if (m.type === 'hello') {
+        const s = session.current;
+        if (s && msUntilExpiry(s, Date.now()) > 0) l.send({ type: 'token', token: s.token });
+        return;
+      }
+      if (m.type === 'signout') {
+        if (session.current) signOut('signedOut', 'You signed out in another tab.', true);
+        return;
+      }
+      const s = sessionFrom(m.token, Date.now());
+      const cur = session.current;
+      if (!s || cur?.token === s.token) return;
+      try {
+        saveSession(sessionStorage, s.token, Date.now());
+      } catch {
+        return;
+      }
+      if (cur && cur.email === s.email) {
+        // The same person, renewed elsewhere: carry on with the new token.
+        session.current = s;
+        setPhase((p) => (p.kind === 'signedIn' || p.kind === 'forbidden' ? { ...p, session: s } : p));
+      } else {
+        void check(s, api);
+      }
+    });
+  }, [api, check, signOut]);
+
+  // Renew the token silently a few minutes before it expires, where the
+  // identity provider allows; if it does not, the timer below still signs
+  // out before exp.
+  useEffect(() => {
+    const cur = phase.kind === 'signedIn' ? phase.session : null;
+    if (!cur || !config) return;
+    let stopped = false;
+    let id: ReturnType<typeof setTimeout>;
+    const renew = async () => {
+      if (stopped || session.current !== cur) return;
+      try {
+        const token = await renewToken(config, cur.email);
+        if (stopped || session.current !== cur) return;
+        const s = saveSession(sessionStorage, token, Date.now());
+        session.current = s;
+        link.current?.send({ type: 'token', token });
+        setPhase((p) => (p.kind === 'signedIn' && p.session === cur ? { ...p, session: s } : p));
+      } catch {
+        // Not renewed: try once more in a minute while the token lasts.
+        if (!stopped && msUntilExpiry(cur, Date.now()) > 60_000) id = setTimeout(() => void renew(), 60_000);
+      }
+    };
+    id = setTimeout(() => void renew(), Math.min(msUntilRenewal(cur, Date.now()), 3_600_000));
+    return () => {
+      stopped = true;
+      clearTimeout(id);
+    };
+  }, [phase, config]);
 
   // Sign out a little before the token expires, keeping the route.
   const current = phase.kind === 'signedIn' || phase.kind === 'forbidden' || phase.kind === 'checking' ? phase.session : null;
@@ -155,6 +233,7 @@ export function App() {
     session.current = null;
     clearSession(sessionStorage);
     forgetGoogleAccount();
+    link.current?.send({ type: 'signout' });
     if (config?.auth === 'dev') location.assign(beginDevSignIn(config, location, sessionStorage));
     else setPhase({ kind: 'signedOut', reason: 'start' });
   }, [config]);
