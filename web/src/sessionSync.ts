@@ -36,6 +36,11 @@ export function sessionFrom(token: string, nowMs: number): Session | null {
   }
 }
 
+/** Whether a is a later token than b (later exp; equal exps by token, so every tab agrees). */
+export function newer(a: Session, b: Session): boolean {
+  return a.expiresAt > b.expiresAt || (a.expiresAt === b.expiresAt && a.token > b.token);
+}
+
 /** How long before exp a session is renewed: five minutes, or half its life when shorter. */
 export function renewLeadMs(s: Session): number {
   return Math.min(5 * 60_000, Math.max(0, s.expiresAt - s.issuedAt) / 2);
@@ -56,9 +61,16 @@ export interface Channel {
 /** The tabs' link. Without BroadcastChannel each tab keeps its own session. */
 export class SessionLink {
   private readonly ch: Channel | null;
+  private readonly handlers = new Set<(m: SessionMessage) => void>();
 
   constructor(make: ((name: string) => Channel) | null = typeof BroadcastChannel === 'function' ? (n) => new BroadcastChannel(n) : null) {
     this.ch = make ? make(CHANNEL) : null;
+    if (this.ch) {
+      this.ch.onmessage = (ev) => {
+        const m = parseMessage(ev.data);
+        if (m) for (const h of [...this.handlers]) h(m);
+      };
+    }
   }
 
   /** Whether other tabs can be reached. */
@@ -70,13 +82,10 @@ export class SessionLink {
     this.ch?.postMessage(m);
   }
 
-  /** Calls fn for every well-formed message from another tab. */
-  listen(fn: (m: SessionMessage) => void): void {
-    if (!this.ch) return;
-    this.ch.onmessage = (ev) => {
-      const m = parseMessage(ev.data);
-      if (m) fn(m);
-    };
+  /** Calls fn for every well-formed message from another tab; returns a function that stops it. */
+  listen(fn: (m: SessionMessage) => void): () => void {
+    this.handlers.add(fn);
+    return () => this.handlers.delete(fn);
   }
 
   /**
@@ -84,28 +93,26 @@ export class SessionLink {
    * they send within waitMs, or null.
    */
   ask(nowMs: () => number, waitMs = 400): Promise<Session | null> {
-    const ch = this.ch;
-    if (!ch) return Promise.resolve(null);
+    if (!this.ch) return Promise.resolve(null);
     return new Promise((resolve) => {
-      const prev = ch.onmessage;
       const done = (s: Session | null) => {
         clearTimeout(timer);
-        ch.onmessage = prev;
+        stop();
         resolve(s);
       };
       const timer = setTimeout(() => done(null), waitMs);
-      ch.onmessage = (ev) => {
-        const m = parseMessage(ev.data);
-        if (m?.type === 'token') {
+      const stop = this.listen((m) => {
+        if (m.type === 'token') {
           const s = sessionFrom(m.token, nowMs());
           if (s) done(s);
         }
-      };
-      ch.postMessage({ type: 'hello' } satisfies SessionMessage);
+      });
+      this.send({ type: 'hello' });
     });
   }
 
   close(): void {
+    this.handlers.clear();
     this.ch?.close();
   }
 }

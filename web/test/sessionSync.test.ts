@@ -55,3 +55,15 @@ describe('sessionSync', () => {
     expect(await new SessionLink(null).ask(() => NOW)).toBeNull();
   });
 });
+
+describe('newer', () => {
+  it('orders by exp, then by token, so every tab picks the same', async () => {
+    const { newer } = await import('../src/sessionSync');
+    const a = decodeIdToken(tokenFor('a@example.com', NOW, 3600));
+    const b = decodeIdToken(tokenFor('a@example.com', NOW + 1000, 3600));
+    expect(newer(b, a)).toBe(true);
+    expect(newer(a, b)).toBe(false);
+    const c = { ...a, token: `${a.token}x` };
+    expect(newer(c, a) !== newer(a, c)).toBe(true);
+  });
+});

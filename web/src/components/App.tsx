@@ -7,7 +7,7 @@ import { type Config, loadConfig } from '../config';
 import { ConsoleApi } from '../console';
 import type { Me } from '../model';
 import { clearSession, loadSession, msUntilExpiry, saveSession, type Session, TokenError } from '../session';
-import { msUntilRenewal, SessionLink, sessionFrom } from '../sessionSync';
+import { msUntilRenewal, newer, SessionLink, sessionFrom } from '../sessionSync';
 import { Console, consolePage } from './Console';
 import { Forbidden } from './Forbidden';
 import { shareToken } from '../share';
@@ -133,7 +133,7 @@ export function App() {
   useEffect(() => {
     const l = link.current;
     if (!l || !api) return;
-    l.listen((m) => {
+    return l.listen((m) => {
       if (m.type === 'hello') {
         const s = session.current;
         if (s && msUntilExpiry(s, Date.now()) > 0) l.send({ type: 'token', token: s.token });
@@ -146,6 +146,9 @@ export function App() {
       const s = sessionFrom(m.token, Date.now());
       const cur = session.current;
       if (!s || cur?.token === s.token) return;
+      // Two tabs may renew at once: every tab keeps the latest token, so all
+      // settle on the same one.
+      if (cur && cur.email === s.email && !newer(s, cur)) return;
       try {
         saveSession(sessionStorage, s.token, Date.now());
       } catch {
@@ -183,7 +186,9 @@ export function App() {
         if (!stopped && msUntilExpiry(cur, Date.now()) > 60_000) id = setTimeout(() => void renew(), 60_000);
       }
     };
-    id = setTimeout(() => void renew(), Math.min(msUntilRenewal(cur, Date.now()), 3_600_000));
+    // A little jitter, so the tabs of one session rarely renew together.
+    const jitter = Math.random() * Math.min(10_000, msUntilRenewal(cur, Date.now()) / 10);
+    id = setTimeout(() => void renew(), Math.min(msUntilRenewal(cur, Date.now()) + jitter, 3_600_000));
     return () => {
       stopped = true;
       clearTimeout(id);
