@@ -77,6 +77,30 @@ func run(bin string, requests, clients int, deadline time.Duration, seed uint64,
 	if !rep.OK() {
 		return fmt.Errorf("%d kinds of violation", len(rep.Violations))
 	}
+	// The owner's console under load: a person removed mid-load must be
+	// refused on every route once the revocation cache turns over.
+	clip := ""
+	if ids := cat.Clips[cat.Cameras[0]]; len(ids) > 0 {
+		clip = ids[0]
+	}
+	rev, err := soak.RunRevocation(ctx, soak.RevocationConfig{
+		APIURL: p.Info.APIURL, IssuerURL: p.Info.IssuerURL, Admin: people.Admin,
+		Camera: cat.Cameras[0], Clip: clip, Clients: clients / 2, Pace: 2 * time.Millisecond, Client: client,
+	})
+	fmt.Print(rev.String())
+	if report != "" {
+		f, ferr := os.OpenFile(report, os.O_APPEND|os.O_WRONLY, 0o644)
+		if ferr == nil {
+			_, _ = f.WriteString(rev.String())
+			_ = f.Close()
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("revocation phase: %w", err)
+	}
+	if !rev.OK() {
+		return fmt.Errorf("revocation phase: %d leaks, %d console failures, %d 5xx", rev.Leaks, rev.AdminFailures, rev.ServerErrors)
+	}
 	fmt.Println("soak: PASS")
 	return nil
 }
