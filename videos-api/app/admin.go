@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -196,7 +197,11 @@ func decodeBody(req events.APIGatewayProxyRequest, v any) error {
 			return badParam(te.Field, "wrong type: want "+te.Type.String())
 		}
 		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return badParam(strings.Trim(f, `"`), "unknown field")
+			name, uerr := strconv.Unquote(f)
+			if uerr != nil || name == "" || len(name) > 64 || !utf8.ValidString(name) {
+				return badParam("body", "unknown field")
+			}
+			return badParam(name, "unknown field")
 		}
 		return badParam("body", "want a JSON object")
 	}
