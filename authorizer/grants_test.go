@@ -66,6 +66,7 @@ func TestGrantsFromDynamoDB(t *testing.T) {
 		{"email grant beats domain grant", "carol@partner.com", "partner.com", "allow", "viewer", "yard", cameraGETs("yard")},
 		{"admin list beats grants", "boss@example.com", "example.com", "allow", "admin", "*", adminAll},
 		{"restricted admin", "dave@example.com", "example.com", "allow", "admin", "c1", append(cameraGETs()[:5:5], arnPrefix+"GET/grants", arnPrefix+"GET/grants/*", arnPrefix+"PUT/grants/*", arnPrefix+"DELETE/grants/*", arnPrefix+"GET/audit",
+			arnPrefix+"POST/jobs", arnPrefix+"GET/jobs/*", arnPrefix+"POST/jobs/*/run",
 			arnPrefix+"GET/cameras/c1/videos", arnPrefix+"GET/cameras/c1/videos/*", arnPrefix+"PUT/cameras/c1/videos/*/keep", arnPrefix+"DELETE/cameras/c1/videos/*/keep",
 			arnPrefix+"POST/cameras/c1/videos/*/shares", arnPrefix+"DELETE/cameras/c1/videos/*", arnPrefix+"PATCH/cameras/c1", arnPrefix+"DELETE/cameras/c1")},
 		{"invalid role denies", "eve@example.com", "example.com", "deny", "", "", nil},

@@ -159,4 +159,5 @@ var alertResources = []string{arnPrefix + "GET/alerts", arnPrefix + "*/alerts/*"
 // adminAll is the Allow resources of an admin of every camera.
 var adminAll = []string{arnPrefix + "GET/*", arnPrefix + "PUT/cameras/*/videos/*/keep", arnPrefix + "DELETE/cameras/*/videos/*/keep",
 	arnPrefix + "POST/cameras/*/videos/*/shares", arnPrefix + "DELETE/shares/*",
+	arnPrefix + "POST/jobs", arnPrefix + "POST/jobs/*/run",
 	arnPrefix + "DELETE/cameras/*/videos/*", arnPrefix + "PUT/grants/*", arnPrefix + "DELETE/grants/*", arnPrefix + "PATCH/cameras/*", arnPrefix + "DELETE/cameras/*"}

@@ -36,6 +36,8 @@ var sizes = map[string]functionSize{
 	routes.FunctionKeep:        {256, 15 * time.Second},
 	routes.FunctionShares:      {256, 10 * time.Second},
 	routes.FunctionShared:      {256, 10 * time.Second},
+	// jobs processes a bounded batch of clips per call.
+	routes.FunctionJobs: {256, 30 * time.Second},
 	// admin removes a camera's clips in batches of bounded size per call.
 	routes.FunctionAdmin:      {256, 30 * time.Second},
 	routes.FunctionIngest:     {256, 30 * time.Second},
@@ -164,6 +166,11 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	data.videos.GrantReadWriteData(del)
 	del.AddToRolePolicy(clipsStatement(data, "s3:DeleteObject"))
 	del.AddToRolePolicy(tagClips)
+	// jobs deletes (as delete-video does) and keeps (as keep does) in bulk.
+	jobs := f.byName[routes.FunctionJobs]
+	data.videos.GrantReadWriteData(jobs)
+	jobs.AddToRolePolicy(clipsStatement(data, "s3:DeleteObject"))
+	jobs.AddToRolePolicy(tagClips)
 	keep := f.byName[routes.FunctionKeep]
 	data.videos.GrantReadWriteData(keep)
 	keep.AddToRolePolicy(tagClips)

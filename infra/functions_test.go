@@ -320,6 +320,7 @@ func TestLeastPrivilege(t *testing.T) {
 		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject", "s3:PutObjectTagging"}},
 		routes.FunctionKeep:        {videosRead: true, videosWrite: true, s3: []string{"s3:PutObjectTagging"}},
 		routes.FunctionShares:      {videosRead: true, videosWrite: true},
+		routes.FunctionJobs:        {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject", "s3:PutObjectTagging"}},
 		routes.FunctionShared:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}},
 		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject", "s3:PutObjectTagging"}, sqs: []string{"sqs:SendMessage"}, invoke: true},
 		routes.FunctionExpire:      {expiry: true},

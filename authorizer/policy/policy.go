@@ -69,12 +69,13 @@ func (a MethodARN) Resource(method, path string) string {
 //     clip lists and clips, PUT and DELETE of every clip's keep mark, GET
 //     shares, POST of a share link of every clip and DELETE of share links
 //     (the handler lets only a link's creator or an admin revoke it); for
-//     admins also GET on every path, DELETE on every clip and the console's
-//     writes (grants, cameras);
+//     admins also GET on every path, DELETE on every clip, the console's
+//     writes (grants, cameras) and bulk jobs;
 //   - some cameras: GET me, cameras, videos and shares, DELETE of share
 //     links, and per camera its clip list and clips, its clips' keep marks
 //     and share links; admins also the console (grants,
-//     the activity trail) and, per camera, DELETE on its clips and PATCH and
+//     the activity trail), bulk jobs (the handler keeps them to the admin's
+//     cameras) and, per camera, DELETE on its clips and PATCH and
 //     DELETE on the camera.
 //
 // Everyone allowed may also call every method of alerts and under alerts/:
@@ -93,6 +94,7 @@ func (a MethodARN) cameraResources(acc access.Access) []string {
 	if acc.AllCameras && admin {
 		return []string{a.Resource("GET", "*"), a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep"),
 			a.Resource("POST", "cameras/*/videos/*/shares"), a.Resource("DELETE", "shares/*"),
+			a.Resource("POST", "jobs"), a.Resource("POST", "jobs/*/run"),
 			a.Resource("DELETE", "cameras/*/videos/*"), a.Resource("PUT", "grants/*"), a.Resource("DELETE", "grants/*"),
 			a.Resource("PATCH", "cameras/*"), a.Resource("DELETE", "cameras/*")}
 	}
@@ -106,7 +108,8 @@ func (a MethodARN) cameraResources(acc access.Access) []string {
 	r := []string{a.Resource("GET", "me"), a.Resource("GET", "cameras"), a.Resource("GET", "videos"), a.Resource("GET", "shares"), a.Resource("DELETE", "shares/*")}
 	if admin {
 		r = append(r, a.Resource("GET", "grants"), a.Resource("GET", "grants/*"),
-			a.Resource("PUT", "grants/*"), a.Resource("DELETE", "grants/*"), a.Resource("GET", "audit"))
+			a.Resource("PUT", "grants/*"), a.Resource("DELETE", "grants/*"), a.Resource("GET", "audit"),
+			a.Resource("POST", "jobs"), a.Resource("GET", "jobs/*"), a.Resource("POST", "jobs/*/run"))
 	}
 	for _, id := range acc.Cameras {
 		if !access.ValidCameraID(id) {

@@ -42,6 +42,10 @@ const (
 	// ShareOpen: someone opened a share link (Actor is ShareLinkActor,
 	// Subject the share's id, After the coarse client).
 	ShareOpen Action = "share.open"
+	// JobCreate and JobDone: an admin started a bulk job (Subject is its
+	// id, After its selection), and it finished (After: its counts).
+	JobCreate Action = "job.create"
+	JobDone   Action = "job.done"
 )
 
 // ShareLinkActor is the actor of a share link's opens: whoever holds the

@@ -102,6 +102,7 @@ func (a *App) Handlers() map[string]Handler {
 		routes.FunctionShares:      a.wrap(routes.FunctionShares, routes.Viewer, a.shares),
 		routes.FunctionShared:      a.public(routes.FunctionShared, a.openShare),
 		routes.FunctionAlerts:      a.wrap(routes.FunctionAlerts, routes.Viewer, a.alerts),
+		routes.FunctionJobs:        a.wrap(routes.FunctionJobs, routes.Admin, a.jobs),
 	}
 }
 

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/camvault/camvault/videos-api/activity"
 	"github.com/camvault/camvault/videos-api/clip"
 	"github.com/camvault/camvault/videos-api/store"
 )
@@ -282,37 +280,10 @@ func (a *App) deleteVideo(ctx context.Context, req events.APIGatewayProxyRequest
 	if !c.Access.Allows(cam) {
 		return events.APIGatewayProxyResponse{}, errForbidden
 	}
-	v, err := a.store.DeleteVideo(ctx, cam, id, a.tombstoneUntil())
-	if err == nil && v.Kept {
-		// Objects the delete below fails to remove must not stay kept
-		// forever: give them back to the lifecycle rule first.
-		a.releaseObjects(ctx, v)
-	}
-	if errors.Is(err, store.ErrNotFound) {
+	if _, err := a.removeClip(ctx, c.Email, cam, id); errors.Is(err, store.ErrNotFound) {
 		return events.APIGatewayProxyResponse{}, notFound("video")
-	}
-	if err != nil && v.ID == "" {
+	} else if err != nil {
 		return events.APIGatewayProxyResponse{}, err
-	}
-	if err != nil {
-		// The record is gone; only the camera's count or last clip time
-		// could not be updated.
-		a.log.Error("deleted video but not its camera summary", "camera", cam, "video", id, "error", err)
-	}
-	rec := activity.NewEntry(a.now(), c.Email, activity.ClipDelete)
-	rec.CameraID, rec.VideoID, rec.Before = cam, id, asJSON(toVideoJSON(v))
-	if err := a.Record(ctx, rec); err != nil {
-		// The clip is gone already: say so in the log rather than fail a
-		// delete that happened.
-		a.log.Error("deleted video but could not record it in the activity trail", "camera", cam, "video", id, "error", err)
-	}
-	keys := []string{v.ObjectKey, v.ThumbnailKey}
-	if k, perr := clip.ParseObjectKey(v.ObjectKey); perr == nil {
-		keys = append(keys, k.ThumbnailKey) // a thumbnail that arrived but was never linked
-	}
-	if err := a.deleteObjects(ctx, keys); err != nil {
-		a.log.Error("deleted video record but not all its objects; lifecycle will remove them",
-			"camera", cam, "video", id, "keys", strconv.Quote(fmt.Sprint(keys)), "error", err)
 	}
 	return a.noContent(), nil
 }

@@ -33,6 +33,8 @@ const (
 	FunctionAlerts = "alerts"
 	// FunctionIngest is not behind a route: S3 ObjectCreated events invoke it.
 	FunctionIngest = "ingest"
+	// FunctionJobs runs bulk jobs: delete or keep many clips.
+	FunctionJobs = "jobs"
 	// FunctionShares makes, lists and revokes share links.
 	FunctionShares = "shares"
 	// FunctionShared opens a share link: the one public route.
@@ -99,6 +101,9 @@ func All() []Route {
 		{Method: "POST", Path: "/cameras/{cameraId}/videos/{videoId}/shares", Function: FunctionShares, Role: Viewer, CameraScoped: true, OperationID: "createShare", Feature: FeatureSharing},
 		{Method: "GET", Path: "/shares", Function: FunctionShares, Role: Viewer, OperationID: "listShares", Feature: FeatureSharing},
 		{Method: "DELETE", Path: "/shares/{shareId}", Function: FunctionShares, Role: Viewer, OperationID: "revokeShare", Feature: FeatureSharing},
+		{Method: "POST", Path: "/jobs", Function: FunctionJobs, Role: Admin, OperationID: "createJob"},
+		{Method: "GET", Path: "/jobs/{jobId}", Function: FunctionJobs, Role: Admin, OperationID: "getJob"},
+		{Method: "POST", Path: "/jobs/{jobId}/run", Function: FunctionJobs, Role: Admin, OperationID: "runJob"},
 		{Method: "POST", Path: "/shared", Function: FunctionShared, Role: Viewer, Public: true, OperationID: "openShare", Feature: FeatureSharing},
 		{Method: "GET", Path: "/alerts", Function: FunctionAlerts, Role: Viewer, OperationID: "getAlerts"},
 		{Method: "PUT", Path: "/alerts/settings", Function: FunctionAlerts, Role: Viewer, OperationID: "putAlertSettings"},

@@ -7,15 +7,15 @@ import (
 )
 
 func TestResourcesIncludeParentsInOrder(t *testing.T) {
-	want := []string{"/alerts", "/audit", "/cameras", "/grants", "/me", "/shared", "/shares", "/videos", "/alerts/settings", "/alerts/subscriptions", "/cameras/{cameraId}", "/grants/{subject}", "/shares/{shareId}",
-		"/alerts/subscriptions/{subscriptionId}", "/cameras/{cameraId}/videos", "/cameras/{cameraId}/videos/{videoId}", "/cameras/{cameraId}/videos/{videoId}/keep", "/cameras/{cameraId}/videos/{videoId}/shares"}
+	want := []string{"/alerts", "/audit", "/cameras", "/grants", "/jobs", "/me", "/shared", "/shares", "/videos", "/alerts/settings", "/alerts/subscriptions", "/cameras/{cameraId}", "/grants/{subject}", "/jobs/{jobId}", "/shares/{shareId}",
+		"/alerts/subscriptions/{subscriptionId}", "/cameras/{cameraId}/videos", "/jobs/{jobId}/run", "/cameras/{cameraId}/videos/{videoId}", "/cameras/{cameraId}/videos/{videoId}/keep", "/cameras/{cameraId}/videos/{videoId}/shares"}
 	if got := Resources(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Resources() = %v, want %v", got, want)
 	}
 }
 
 func TestFunctions(t *testing.T) {
-	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "admin", "shares", "shared", "alerts", "ingest", "expire", "push-sender"}
+	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "admin", "shares", "jobs", "shared", "alerts", "ingest", "expire", "push-sender"}
 	if got := Functions(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Functions() = %v, want %v", got, want)
 	}
@@ -68,7 +68,7 @@ func TestAllows(t *testing.T) {
 		}
 		// Viewers read, keep and share what they may see, open share
 		// links and manage their own alerts; only admins delete, and the console is for admins.
-		console := r.Function == FunctionAdmin
+		console := r.Function == FunctionAdmin || r.Function == FunctionJobs
 		if got, want := r.Allows(Viewer), (r.Method == "GET" || r.Function == FunctionKeep || r.Function == FunctionShares || r.Function == FunctionAlerts || r.Public) && !console; got != want {
 			t.Errorf("%s %s: viewer allowed = %v, want %v", r.Method, r.Path, got, want)
 		}

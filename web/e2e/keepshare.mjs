@@ -8,8 +8,11 @@
 //      with no sign-in and plays; the open is counted; the viewer revokes
 //      it and the link is refused with a clear page; a made-up link gets
 //      the "does not work" page.
+//   3. an admin bulk-deletes a day from the bulk panel: a job run batch by
+//      batch behind a progress bar, ending with its counts; the day's
+//      clips are gone, kept ones spared.
 // axe-core checks the player with its keep and share controls, the Kept
-// view and every share page at desktop and 390 px.
+// view, every share page and the bulk panel at desktop and 390 px.
 //
 // run.mjs registers these with registerKeepShareTests(test, helpers).
 import { checkA11y } from './axe.mjs';
@@ -120,5 +123,44 @@ export function registerKeepShareTests(test, h) {
     await guest.context().close();
     await page.context().close();
     await sleep(0);
+  });
+
+  test('keep/share: an admin bulk-deletes a day with a progress bar', async ({ browser, stack }) => {
+    const page = await newPage(browser);
+    const token = await mintToken(stack, 'admin@example.com', 3600);
+    await withToken(page, stack, token, '#/');
+    await page.locator('[data-clip]').first().waitFor();
+    const api = (path) =>
+      page.evaluate(async ([u, t]) => (await fetch(u, { headers: { Authorization: `Bearer ${t}` }, cache: 'no-store' })).json(), [`${stack.info.apiUrl}${path}`, token]);
+    // The oldest day with clips, as UTC.
+    const all = await api('/videos?limit=200');
+    const day = all.items[all.items.length - 1].capturedAt.slice(0, 10);
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+    const range = `from=${day}T00:00:00Z&to=${encodeURIComponent(next)}&limit=200`;
+    const before = (await api(`/videos?${range}`)).items;
+    assert(before.length > 0, `no clips on ${day}`);
+    // One of them kept: the delete spares it.
+    const spared = before[0];
+    await page.evaluate(async ([u, t]) => (await fetch(u, { method: 'PUT', headers: { Authorization: `Bearer ${t}` } })).status,
+      [`${stack.info.apiUrl}/cameras/${spared.cameraId}/videos/${spared.id}/keep`, token]);
+
+    const panel = page.getByRole('region', { name: 'Bulk actions' });
+    await panel.getByLabel('Day (UTC)').fill(day);
+    await checkA11y(page, 'bulk panel', { include: '.bulk' });
+    await panel.getByRole('button', { name: "Delete the day's clips" }).click();
+    await panel.getByRole('alertdialog').waitFor();
+    await checkA11y(page, 'bulk confirm', { include: '.bulk' });
+    await panel.getByRole('button', { name: 'Delete them' }).click();
+    await panel.getByTestId('bulk-progress').waitFor();
+    await panel.locator('[data-testid="bulk-progress"][data-done="true"]').waitFor({ timeout: 60_000 });
+    const status = await panel.getByTestId('bulk-status').innerText();
+    assert(status.includes(`${before.length - 1} deleted, 1 skipped (kept)`) && status.includes('0 failed'), `bulk status: ${status}`);
+    const bar = await panel.locator('progress').evaluate((p) => [p.value, p.max]);
+    assert(bar[0] === before.length && bar[1] === before.length, `progress bar ${bar}, want ${before.length} of ${before.length}`);
+    await shot(page, 'bulk-done');
+    await checkA11y(page, 'bulk done', { include: '.bulk' });
+    const after = (await api(`/videos?${range}`)).items;
+    assert(after.length === 1 && after[0].id === spared.id, `left on ${day}: ${after.map((v) => v.id)}`);
+    await page.context().close();
   });
 }

@@ -4,6 +4,7 @@ import {
   type Camera, type Clip, type ClipDetail, type Me, type Page,
   parseCamera, parseClip, parseClipDetail, parseMe, parsePage, ShapeError,
 } from './model';
+import { type Job, type JobRequest, parseJob } from './jobs';
 import { type CreatedShare, parseCreatedShare, parseShare, type Share } from './share';
 
 /** What went wrong, as far as the UI cares. */
@@ -145,6 +146,26 @@ export class Api {
 
   async revokeShare(id: string): Promise<void> {
     await this.call('DELETE', `/shares/${enc(id)}`);
+  }
+
+  /** Starts a bulk job (admins); it runs only as runJob is called. */
+  async createJob(req: JobRequest): Promise<Job> {
+    const body = await this.call('POST', '/jobs', {}, req);
+    try {
+      return parseJob(body);
+    } catch (e) {
+      throw asApiError(e);
+    }
+  }
+
+  /** Moves a bulk job on by one batch and answers its progress. */
+  async runJob(id: string): Promise<Job> {
+    const body = await this.call('POST', `/jobs/${enc(id)}/run`);
+    try {
+      return parseJob(body);
+    } catch (e) {
+      throw asApiError(e);
+    }
   }
 
   private async get<T>(path: string, params: Record<string, string>, parse: (v: unknown) => T): Promise<T> {

@@ -11,6 +11,7 @@ import { Thumbnails } from '../thumbnails';
 import { initialTimeline, neighbours, reduce } from '../timeline';
 import { PLAYER_STATE, useRoute } from '../useRoute';
 import { type CameraList, Cameras } from './Cameras';
+import { BulkPanel } from './BulkPanel';
 import { Filters } from './Filters';
 import { Header } from './Header';
 import { Player } from './Player';
@@ -252,6 +253,7 @@ export function Vault(props: {
             }}
           />
           <Filters route={route} cameras={cameras.items} refreshing={timeline.status === 'refreshing'} onChange={navigate} onRefresh={refresh} />
+          {me.role === 'admin' ? <BulkPanel api={api} camera={route.camera} cameraName={cameraName} onApiError={props.onApiError} onDone={refresh} /> : null}
           <TimelineView
             timeline={timeline}
             route={route}
