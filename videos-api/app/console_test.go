@@ -58,6 +58,12 @@ func newConsoleEnv(t testing.TB) *consoleEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w := dynamodb.NewTableExistsWaiter(e.ddb, func(o *dynamodb.TableExistsWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 20*time.Millisecond, 200*time.Millisecond
+	})
+	if err := w.Wait(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String(allowlist)}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
 	clk := &clock{t: now}
 	mk := func() *app.App {
 		return app.New(app.Config{
@@ -513,4 +519,30 @@ func TestCameraAdministration(t *testing.T) {
 	if err != nil || len(objs.Contents) != 0 {
 		t.Errorf("removed camera's objects: %d left (%v)", len(objs.Contents), err)
 	}
+}
+
+// TestBlockedGrantsAreListed: a grant an operator wrote with a role the
+// console does not write (blocked, or anything the authorizer denies) is
+// listed as blocked, not dropped or answered out of contract.
+func TestBlockedGrantsAreListed(t *testing.T) {
+	e := newConsoleEnv(t)
+	for subject, role := range map[string]string{"mallory@example.com": "blocked", "eve@example.com": "superuser"} {
+		_, err := e.ddb.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(e.allowlist), Item: map[string]ddbtypes.AttributeValue{
+			"subject": &ddbtypes.AttributeValueMemberS{Value: subject}, "role": &ddbtypes.AttributeValueMemberS{Value: role},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, body := e.send(nil, owner, "GET", "/grants", "")
+	if st != 200 {
+		t.Fatalf("GET /grants: %d %v", st, body)
+	}
+	for _, it := range body["items"].([]any) {
+		if r := it.(map[string]any)["role"]; r != "blocked" {
+			t.Errorf("grant %v: role %v, want blocked", it, r)
+		}
+	}
+	st, body = e.send(nil, owner, "PUT", "/grants/eve@example.com", `{"role":"blocked","cameras":["*"]}`)
+	e.want(400, "invalid_parameter", "role", st, body)
 }

@@ -21,10 +21,13 @@ import (
 // Role is a granted role.
 type Role string
 
-// The roles a grant may give.
+// The roles a grant may give. Blocked is written by operators (the grants
+// CLI) to deny an address a domain grant or rule would admit; the console
+// shows it, and any role it does not know, as blocked.
 const (
-	Viewer Role = "viewer"
-	Admin  Role = "admin"
+	Viewer  Role = "viewer"
+	Admin   Role = "admin"
+	Blocked Role = "blocked"
 )
 
 // Grant is one subject's access.

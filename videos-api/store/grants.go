@@ -121,6 +121,9 @@ func (g *Grants) List(ctx context.Context, after string, limit int) ([]grant.Gra
 // that is not a set of valid ids restricts rather than widens.
 func decodeGrant(item map[string]ddbtypes.AttributeValue) grant.Grant {
 	gr := grant.Grant{Subject: getS(item, grantSubject), Role: grant.Role(getS(item, grantRole))}
+	if gr.Role != grant.Viewer && gr.Role != grant.Admin {
+		gr.Role = grant.Blocked // the authorizer denies any other role
+	}
 	switch v := item[grantCameras].(type) {
 	case nil:
 		gr.All = true

@@ -7,7 +7,8 @@ import { type Page, ShapeError } from './model';
 /** A grant: an address or Workspace domain, a role, every camera or some. */
 export interface Grant {
   subject: string;
-  role: 'viewer' | 'admin';
+  /** blocked: denied (set by an operator with the grants CLI). */
+  role: 'viewer' | 'admin' | 'blocked';
   /** Camera ids, or 'all'. */
   cameras: string[] | 'all';
 }
@@ -63,7 +64,7 @@ function optStr(o: Json, k: string): string | undefined {
 export function parseGrant(v: unknown): Grant {
   const o = obj(v, 'grant');
   const role = o['role'];
-  if (role !== 'viewer' && role !== 'admin') throw new ShapeError('grant has no valid role');
+  if (role !== 'viewer' && role !== 'admin' && role !== 'blocked') throw new ShapeError('grant has no valid role');
   const cams = o['cameras'];
   if (!Array.isArray(cams) || !cams.every((c) => typeof c === 'string')) throw new ShapeError('grant has no cameras');
   return { subject: str(o, 'subject', 'grant'), role, cameras: cams.length === 1 && cams[0] === '*' ? 'all' : (cams as string[]) };
@@ -126,7 +127,7 @@ export class ConsoleApi extends Api {
     return out.sort((a, b) => a.subject.localeCompare(b.subject));
   }
 
-  putGrant(g: Grant): Promise<Grant> {
+  putGrant(g: Grant & { role: 'viewer' | 'admin' }): Promise<Grant> {
     const body = { role: g.role, cameras: g.cameras === 'all' ? ['*'] : g.cameras };
     return this.parsed(this.call('PUT', `/grants/${encodeURIComponent(g.subject)}`, {}, body), parseGrant);
   }

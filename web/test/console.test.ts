@@ -63,3 +63,9 @@ describe('console client', () => {
     expect(consolePage('#/admin/peoplex')).toBeNull();
   });
 });
+
+describe('blocked grants', () => {
+  it('are read, not refused', () => {
+    expect(parseGrant({ subject: 'mallory@example.com', role: 'blocked', cameras: ['*'] }).role).toBe('blocked');
+  });
+});

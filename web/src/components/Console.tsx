@@ -163,7 +163,7 @@ function People(props: { api: ConsoleApi; cameras: Camera[]; cameraName: (id: st
 
   const edit = (g: Grant) => {
     setSubject(g.subject);
-    setRole(g.role);
+    setRole(g.role === 'admin' ? 'admin' : 'viewer');
     setEvery(g.cameras === 'all');
     setChosen(g.cameras === 'all' ? [] : g.cameras);
     setStatus({ text: `Editing ${g.subject}: change the role or cameras and save.` });
@@ -262,7 +262,7 @@ function People(props: { api: ConsoleApi; cameras: Camera[]; cameraName: (id: st
                 <span class="console-main">
                   <strong>{g.subject}</strong>{' '}
                   <span class={`badge role role-${g.role}`}>{g.role}</span>
-                  <span class="muted small"> · {camerasText(g, props.cameraName)}</span>
+                  <span class="muted small"> · {g.role === 'blocked' ? 'denied access' : camerasText(g, props.cameraName)}</span>
                 </span>
                 <span class="row">
                   <button type="button" class="btn" onClick={() => edit(g)} aria-label={`Edit ${g.subject}`} disabled={busy}>
