@@ -101,6 +101,25 @@ func run(bin string, requests, clients int, deadline time.Duration, seed uint64,
 	if !rev.OK() {
 		return fmt.Errorf("revocation phase: %d leaks, %d console failures, %d 5xx", rev.Leaks, rev.AdminFailures, rev.ServerErrors)
 	}
+	// Share links opened under load while a bulk job deletes a camera's
+	// clips (one of them shared): no link ever yields another clip.
+	shr, err := soak.RunSharing(ctx, soak.SharingConfig{
+		APIURL: p.Info.APIURL, Admin: people.Admin, Catalog: cat, Clients: clients / 2, Pace: 2 * time.Millisecond, Client: client,
+	})
+	fmt.Print(shr.String())
+	if report != "" {
+		f, ferr := os.OpenFile(report, os.O_APPEND|os.O_WRONLY, 0o644)
+		if ferr == nil {
+			_, _ = f.WriteString(shr.String())
+			_ = f.Close()
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("sharing phase: %w", err)
+	}
+	if !shr.OK() {
+		return fmt.Errorf("sharing phase: %d leaks, %d failures, %d 5xx", shr.Leaks, shr.Failures, shr.ServerErrors)
+	}
 	fmt.Println("soak: PASS")
 	return nil
 }
