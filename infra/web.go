@@ -140,7 +140,7 @@ func contentSecurityPolicy(stack awscdk.Stack, st Stage, api *restAPI) string {
 		"media-src 'self' " + clips,
 		"font-src 'self'",
 		"object-src 'none'",
-		"worker-src 'none'",
+		"worker-src 'self'",
 		"manifest-src 'self'",
 		"base-uri 'self'",
 		"form-action 'self'",

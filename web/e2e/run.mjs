@@ -17,6 +17,7 @@ import { checkA11y } from './axe.mjs';
 import { registerConsoleTests } from './console.mjs';
 import { registerKeepShareTests } from './keepshare.mjs';
 import { registerSessionTests } from './session.mjs';
+import { registerAlertsTests } from './alerts.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '..');
@@ -475,6 +476,7 @@ test('a token the API refuses (401) returns to the sign-in, keeping the deep lin
 registerConsoleTests(test, { newPage, withToken, mintToken, assert, sleep, shot });
 registerKeepShareTests(test, { newPage, withToken, mintToken, assert, sleep, shot });
 registerSessionTests(test, { browserContext: async (b) => (await newPage(b)).context(), withToken, mintToken, assert });
+registerAlertsTests(test, { newPage, withToken, mintToken, assert, sleep, shot, run, repo });
 
 // --- runner ---------------------------------------------------------------
 

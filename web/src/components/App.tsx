@@ -8,6 +8,8 @@ import { ConsoleApi } from '../console';
 import type { Me } from '../model';
 import { clearSession, loadSession, msUntilExpiry, saveSession, type Session, TokenError } from '../session';
 import { msUntilRenewal, newer, SessionLink, sessionFrom } from '../sessionSync';
+import { AlertsApi } from '../alerts';
+import { AlertsView } from './AlertsView';
 import { Console, consolePage } from './Console';
 import { Forbidden } from './Forbidden';
 import { shareToken } from '../share';
@@ -36,6 +38,7 @@ export function App() {
   useEffect(() => () => link.current?.close(), []);
 
   const [api, setApi] = useState<ConsoleApi | null>(null);
+  const [alertsApi, setAlertsApi] = useState<AlertsApi | null>(null);
   const [hash, setHash] = useState(() => location.hash);
   useEffect(() => {
     const on = () => setHash(location.hash);
@@ -96,6 +99,7 @@ export function App() {
       const a = new ConsoleApi({ baseUrl: cfg.apiUrl, token: tokenNow });
       setConfig(cfg);
       setApi(a);
+      setAlertsApi(new AlertsApi({ baseUrl: cfg.apiUrl, token: tokenNow }));
       const cb = cfg.auth === 'dev' ? completeDevSignIn(location.hash, sessionStorage) : null;
       if (cb) {
         // Take the token out of the address bar and history; go back to where the person was.
@@ -274,6 +278,9 @@ export function App() {
     case 'forbidden':
       return <Forbidden email={phase.session.email} onSwitch={switchAccount} onSignOut={() => signOut('signedOut')} />;
     case 'signedIn': {
+      if (/^#\/alerts(\?|$)/.test(hash) && alertsApi && config) {
+        return <AlertsView api={alertsApi} config={config} me={phase.me} onApiError={onApiError} onSignOut={() => signOut('signedOut')} />;
+      }
       const page = phase.me.role === 'admin' ? consolePage(hash) : null;
       if (page && api && config) {
         return <Console api={api} config={config} me={phase.me} page={page} onApiError={onApiError} onSignOut={() => signOut('signedOut')} />;

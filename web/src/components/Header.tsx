@@ -45,6 +45,9 @@ export function Header(props: HeaderProps) {
             {me.role}
           </span>
         </span>
+        <a class="btn ghost" href="#/alerts" data-testid="alerts-link">
+          Alerts
+        </a>
         <button type="button" class="btn ghost" onClick={props.onSignOut}>
           Sign out
         </button>
