@@ -477,6 +477,9 @@ func (a *App) removeCamera(ctx context.Context, req events.APIGatewayProxyReques
 	if !c.Access.Allows(cam) {
 		return events.APIGatewayProxyResponse{}, errForbidden
 	}
+	if e := a.refuseKeptRemoval(ctx, req, cam); e != nil {
+		return events.APIGatewayProxyResponse{}, e
+	}
 	before, started, err := a.store.StartCameraRemoval(ctx, cam)
 	if errors.Is(err, store.ErrNotFound) {
 		return events.APIGatewayProxyResponse{}, notFound("camera")

@@ -247,3 +247,33 @@ func TestDeletingAKeptClipTakesItOffTheKeptList(t *testing.T) {
 		t.Fatalf("objects after delete: %v %v", mp4, jpg)
 	}
 }
+
+func TestCameraRemovalSparesKeptClipsUnlessTold(t *testing.T) {
+	e := newEnv(t)
+	kept := e.upload("garage", "2026-11-25T10:00:00Z", 1, true)
+	e.upload("garage", "2026-11-25T11:00:00Z", 2, false)
+	e.call(viewer, "PUT", "/cameras/garage/videos/"+kept+"/keep")
+	code, body := e.call(admin, "DELETE", "/cameras/garage")
+	if _, param := errorOf(body); code != http.StatusConflict || param != "includeKept" {
+		t.Fatalf("removing a camera with kept clips: %d %v, want 409 naming includeKept", code, body)
+	}
+	if code, _ := e.call(viewer, "GET", "/cameras/garage/videos/"+kept); code != http.StatusOK {
+		t.Fatalf("the kept clip after a refused removal: %d", code)
+	}
+	if code, body := e.call(admin, "DELETE", "/cameras/garage?includeKept=maybe"); code != http.StatusBadRequest {
+		t.Fatalf("includeKept=maybe: %d %v", code, body)
+	}
+	for i := 0; ; i++ {
+		code, body = e.call(admin, "DELETE", "/cameras/garage?includeKept=true")
+		if code == http.StatusOK {
+			break
+		}
+		if code != http.StatusAccepted || i > 20 {
+			t.Fatalf("removal with includeKept: %d %v", code, body)
+		}
+	}
+	// Nothing half-deleted is listed: the kept list has no clip of it.
+	if _, list := e.call(viewer, "GET", "/videos?kept=true"); len(itemIDs(list)) != 0 {
+		t.Fatalf("kept list after the camera's removal: %v", itemIDs(list))
+	}
+}

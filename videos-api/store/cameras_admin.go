@@ -129,6 +129,12 @@ func (s *Store) RemoveCameraStep(ctx context.Context, id string) (removed []clip
 		if strings.HasPrefix(sk, videoPrefix) {
 			if v, err := decodeVideo(item); err == nil {
 				removed = append(removed, v)
+				if v.Kept {
+					// Off the kept lists with the record (keep.go).
+					if err := s.dropKeepMarker(ctx, id, v.ID); err != nil {
+						return nil, false, err
+					}
+				}
 			}
 		}
 		deletes = append(deletes, ddbtypes.WriteRequest{DeleteRequest: &ddbtypes.DeleteRequest{Key: map[string]ddbtypes.AttributeValue{
