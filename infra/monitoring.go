@@ -145,6 +145,7 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 		}))
 	dash.AddWidgets(graph("Grant lookup failures, refused uploads, DynamoDB throttles", ops))
 	dash.AddWidgets(graph("Web Push alerts failed", pushM))
+	dash.AddWidgets(graph("Console: revoked requests, uploads of disabled cameras", consoleMetrics(stack, st, fns, period)))
 	dash.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
 		Title:  jsii.String("Alarms"),
 		Alarms: alarmsOf(m.alarms),
