@@ -7,15 +7,20 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/camvault/camvault/videos-api/clip"
 	"github.com/camvault/camvault/videos-api/push"
 )
 
 // MaxAlertBodyBytes bounds the JSON body of the alert routes.
 const MaxAlertBodyBytes = 8 << 10
+
+// fieldName is a JSON field name safe to echo in an error.
+var fieldName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,63}$`)
 
 // alertsJSON is GET /alerts.
 type alertsJSON struct {
@@ -90,7 +95,11 @@ func decodeAlertBody(req events.APIGatewayProxyRequest, v any) *apiError {
 			return badParam(typeErr.Field, "wrong type")
 		}
 		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return badParam(strings.Trim(f, `"`), "unknown field")
+			// Name the field only when it is a plain name; else the body.
+			if f = strings.Trim(f, `"`); fieldName.MatchString(f) {
+				return badParam(f, "unknown field")
+			}
+			return badParam("body", "unknown field")
 		}
 		return badParam("body", "not a valid JSON object")
 	}
@@ -154,30 +163,11 @@ func (a *App) alertsSubscribe(ctx context.Context, req events.APIGatewayProxyReq
 	if err := alertCaller(c); err != nil {
 		return events.APIGatewayProxyResponse{}, err
 	}
-	var in subscribeJSON
-	if ae := decodeAlertBody(req, &in); ae != nil {
+	sub, ae := parseSubscribe(req, c.Access, a.cfg.AllowLoopbackPush)
+	if ae != nil {
 		return events.APIGatewayProxyResponse{}, ae
 	}
-	if err := push.CheckEndpoint(in.Endpoint, a.cfg.AllowLoopbackPush); err != nil {
-		return events.APIGatewayProxyResponse{}, alertFieldError(err)
-	}
-	if err := push.CheckKeys(in.Keys.P256DH, in.Keys.Auth); err != nil {
-		return events.APIGatewayProxyResponse{}, alertFieldError(err)
-	}
-	cameras := in.Cameras
-	if len(cameras) == 1 && cameras[0] == "*" {
-		cameras = nil
-	} else if in.Cameras != nil && len(in.Cameras) == 0 {
-		return events.APIGatewayProxyResponse{}, badParam("cameras", `name at least one camera, or send ["*"] for all`)
-	}
-	if err := push.CheckCameras(cameras, c.Access); err != nil {
-		return events.APIGatewayProxyResponse{}, alertFieldError(err)
-	}
-	sub := push.Subscription{
-		ID: push.SubscriptionID(in.Endpoint), Sub: c.Sub, Email: c.Email, Domain: c.Domain,
-		Endpoint: in.Endpoint, P256DH: in.Keys.P256DH, Auth: in.Keys.Auth, Cameras: dedupe(cameras),
-		CreatedAt: a.now().UTC(),
-	}
+	sub.Sub, sub.Email, sub.Domain, sub.CreatedAt = c.Sub, c.Email, c.Domain, a.now().UTC()
 	if err := a.push.PutSubscription(ctx, sub); err != nil {
 		if errors.Is(err, push.ErrTooMany) {
 			return events.APIGatewayProxyResponse{}, badParam("endpoint", "you have the most browsers subscribed already: remove one first")
@@ -185,6 +175,34 @@ func (a *App) alertsSubscribe(ctx context.Context, req events.APIGatewayProxyReq
 		return events.APIGatewayProxyResponse{}, err
 	}
 	return a.json(http.StatusCreated, toSubscriptionJSON(sub)), nil
+}
+
+// parseSubscribe reads and checks a POST /alerts/subscriptions body for a
+// caller with access: the subscription (without its owner), or a 400
+// naming the field at fault.
+func parseSubscribe(req events.APIGatewayProxyRequest, access clip.Access, allowLoopback bool) (push.Subscription, *apiError) {
+	var in subscribeJSON
+	if ae := decodeAlertBody(req, &in); ae != nil {
+		return push.Subscription{}, ae
+	}
+	if err := push.CheckEndpoint(in.Endpoint, allowLoopback); err != nil {
+		return push.Subscription{}, alertFieldError(err)
+	}
+	if err := push.CheckKeys(in.Keys.P256DH, in.Keys.Auth); err != nil {
+		return push.Subscription{}, alertFieldError(err)
+	}
+	cameras := in.Cameras
+	if len(cameras) == 1 && cameras[0] == "*" {
+		cameras = nil
+	} else if in.Cameras != nil && len(in.Cameras) == 0 {
+		return push.Subscription{}, badParam("cameras", `name at least one camera, or send ["*"] for all`)
+	}
+	if err := push.CheckCameras(cameras, access); err != nil {
+		return push.Subscription{}, alertFieldError(err)
+	}
+	return push.Subscription{
+		ID: push.SubscriptionID(in.Endpoint), Endpoint: in.Endpoint, P256DH: in.Keys.P256DH, Auth: in.Keys.Auth, Cameras: dedupe(cameras),
+	}, nil
 }
 
 func dedupe(ids []string) []string {
