@@ -146,7 +146,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // checksFolder returns the contract-checks folder.
 func checksFolder() map[string]any {
-	all := append(append([]check{}, checks...), consoleChecks...)
+	all := append(append(append([]check{}, checks...), consoleChecks...), alertChecks...)
 	items := make([]any, 0, len(all))
 	for _, c := range all {
 		items = append(items, c.item())

@@ -131,7 +131,7 @@ func TestProcess(t *testing.T) {
 			if len(generated) != len(ops) {
 				t.Fatalf("%d generated requests, want %d", len(generated), len(ops))
 			}
-			if wantN := map[bool]int{false: 0, true: len(checks) + len(consoleChecks)}[withChecks]; len(checked) != wantN {
+			if wantN := map[bool]int{false: 0, true: len(checks) + len(consoleChecks) + len(alertChecks)}[withChecks]; len(checked) != wantN {
 				t.Errorf("%d checks in the collection, want %d", len(checked), wantN)
 			}
 			order := map[string]int{}
