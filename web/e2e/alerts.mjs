@@ -11,7 +11,7 @@
 //   3. that payload is delivered to the service worker with the DevTools
 //      protocol (ServiceWorker.deliverPushMessage): the notification shows
 //      the camera's name and the capture time; clicking it opens the clip
-//      in the player.
+//      in the player, and, signed out, opens it after the sign-in.
 // The one stand-in: headless Chromium has no push service of its own (it
 // would be Google's FCM), so PushManager.subscribe answers a subscription
 // whose endpoint is the stack's push service and whose keys the test
@@ -155,6 +155,28 @@ export function registerAlertsTests(test, h) {
       const [n] = await self.registration.getNotifications();
       self.dispatchEvent(new NotificationEvent('notificationclick', { notification: n }));
     });
+    await page.waitForURL((u) => u.href === payload.url);
+    await page.getByRole('dialog').waitFor();
+
+    // Signed out, the same click leads through the sign-in to the clip.
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await page.goto(`${web}/#/`);
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(web).origin, registrationId: reg.registrationId, data: plain });
+    for (let i = 0; i < 50; i++) {
+      const n = await sw.evaluate(async () => (await self.registration.getNotifications()).length);
+      if (n > 0) break;
+      await sleep(100);
+    }
+    await sw.evaluate(async () => {
+      const [n] = await self.registration.getNotifications();
+      self.dispatchEvent(new NotificationEvent('notificationclick', { notification: n }));
+    });
+    await page.waitForURL((u) => u.href === payload.url);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((u) => u.href.startsWith(stack.info.issuerUrl));
+    await page.locator('button[name="email"][value="viewer@example.com"]').click();
     await page.waitForURL((u) => u.href === payload.url);
     await page.getByRole('dialog').waitFor();
 
