@@ -161,6 +161,21 @@ export function registerKeepShareTests(test, h) {
     await checkA11y(page, 'bulk done', { include: '.bulk' });
     const after = (await api(`/videos?${range}`)).items;
     assert(after.length === 1 && after[0].id === spared.id, `left on ${day}: ${after.map((v) => v.id)}`);
+
+    // By hand: pick two clips on their cards and keep them.
+    await page.reload();
+    await page.locator('[data-clip]').nth(1).waitFor();
+    const picked = await page.locator('[data-clip]').evaluateAll((els) => els.slice(0, 2).map((e) => e.getAttribute('data-clip')));
+    for (const k of picked) await page.locator(`[data-clip="${k}"] [data-testid="select"]`).check();
+    await checkA11y(page, 'timeline with picks');
+    await panel.locator('#bulk-scope').selectOption('picked');
+    await panel.getByRole('button', { name: 'Keep these clips' }).click();
+    await panel.getByRole('button', { name: 'Keep them' }).click();
+    await panel.locator('[data-testid="bulk-progress"][data-done="true"]').waitFor({ timeout: 60_000 });
+    const kept = await panel.getByTestId('bulk-status').innerText();
+    assert(kept.includes('2 kept') && kept.includes('0 failed') && kept.includes('of 2'), `hand-picked keep: ${kept}`);
+    const keptNow = (await api('/videos?kept=true&limit=200')).items.map((v) => `${v.cameraId}/${v.id}`);
+    assert(picked.every((k) => keptNow.includes(k)), `picked ${picked}, kept ${keptNow}`);
     await page.context().close();
   });
 }

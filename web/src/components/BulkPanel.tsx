@@ -1,13 +1,25 @@
-// Bulk actions (admins): delete or keep every clip of a day (of the camera
-// the filters name, or all), as a job the panel runs batch by batch while
-// it draws the progress. A hand-picked list goes through the API (POST
-// /jobs with clips).
+// Bulk actions (admins): delete or keep the clips picked by hand on the
+// cards, every clip of a day (of the camera the filters name, or all), or
+// the filtered camera's clips between the From and To days, as a job the
+// panel runs batch by batch while it draws the progress.
 import { useState } from 'preact/hooks';
 import { type Api, type ApiError, asApiError } from '../api';
-import type { Job } from '../jobs';
-import { formatDay } from '../route';
+import type { Job, JobRequest } from '../jobs';
+import { dayEnd, dayStart, formatDay, type Route } from '../route';
 
-export function BulkPanel(p: { api: Api; camera?: string | undefined; cameraName: (id: string) => string; onApiError: (e: ApiError) => void; onDone: () => void }) {
+type Scope = 'day' | 'range' | 'picked';
+
+export function BulkPanel(p: {
+  api: Api;
+  route: Route;
+  selected: { cameraId: string; videoId: string }[];
+  onClearSelection: () => void;
+  cameraName: (id: string) => string;
+  onApiError: (e: ApiError) => void;
+  onDone: () => void;
+}) {
+  const camera = p.route.camera;
+  const [scope, setScope] = useState<Scope>('day');
   const [day, setDay] = useState(() => formatDay(new Date()));
   const [includeKept, setIncludeKept] = useState(false);
   const [confirming, setConfirming] = useState<'delete' | 'keep' | null>(null);
@@ -20,7 +32,18 @@ export function BulkPanel(p: { api: Api; camera?: string | undefined; cameraName
     setRunning(true);
     setError(null);
     try {
-      let j = await p.api.createJob({ action, day, ...(p.camera ? { cameraId: p.camera } : {}), ...(action === 'delete' && includeKept ? { includeKept: true } : {}) });
+      const req: JobRequest = { action };
+      if (eff === 'picked') req.clips = p.selected;
+      else if (eff === 'range' && camera && p.route.from && p.route.to) {
+        req.cameraId = camera;
+        req.from = dayStart(p.route.from).toISOString();
+        req.to = dayEnd(p.route.to).toISOString();
+      } else {
+        req.day = day;
+        if (camera) req.cameraId = camera;
+      }
+      if (action === 'delete' && includeKept) req.includeKept = true;
+      let j = await p.api.createJob(req);
       setJob(j);
       // Each call moves the job on by a bounded batch; a failed call is
       // simply made again (the job resumes where it stopped).
@@ -47,32 +70,59 @@ export function BulkPanel(p: { api: Api; camera?: string | undefined; cameraName
     }
   }
 
-  const scope = p.camera ? p.cameraName(p.camera) : 'every camera';
+  const canRange = Boolean(camera && p.route.from && p.route.to);
+  const eff: Scope = scope === 'picked' && p.selected.length === 0 ? 'day' : scope === 'range' && !canRange ? 'day' : scope;
+  const what =
+    eff === 'picked'
+      ? `the ${p.selected.length} picked clip${p.selected.length === 1 ? '' : 's'}`
+      : eff === 'range'
+        ? `${camera ? p.cameraName(camera) : ''}'s clips from ${p.route.from} to ${p.route.to}`
+        : `every clip of ${day} from ${camera ? p.cameraName(camera) : 'every camera'}`;
   const total = job ? (job.total ?? (job.done ? job.processed : undefined)) : undefined;
   return (
     <section class="bulk" aria-labelledby="bulk-title">
       <h2 id="bulk-title">Bulk actions</h2>
       <div class="row">
-        <label for="bulk-day">Day (UTC)</label>
-        <input id="bulk-day" type="date" value={day} onChange={(e) => setDay(e.currentTarget.value)} disabled={running} />
-        <span class="muted small">of {scope}</span>
+        <label for="bulk-scope">Which clips</label>
+        <select id="bulk-scope" value={eff} onChange={(e) => setScope(e.currentTarget.value as Scope)} disabled={running}>
+          <option value="day">A whole day</option>
+          <option value="range" disabled={!canRange}>
+            The filtered camera and days
+          </option>
+          <option value="picked" disabled={p.selected.length === 0}>
+            Picked by hand ({p.selected.length})
+          </option>
+        </select>
+        {eff === 'day' ? (
+          <>
+            <label for="bulk-day">Day (UTC)</label>
+            <input id="bulk-day" type="date" value={day} onChange={(e) => setDay(e.currentTarget.value)} disabled={running} />
+          </>
+        ) : null}
+        {p.selected.length > 0 ? (
+          <button type="button" class="btn ghost small" onClick={p.onClearSelection} disabled={running}>
+            Clear picks
+          </button>
+        ) : null}
+      </div>
+      <div class="row">
         <input id="bulk-kept" type="checkbox" checked={includeKept} onChange={(e) => setIncludeKept(e.currentTarget.checked)} disabled={running} />
         <label for="bulk-kept">Delete kept clips too</label>
       </div>
       <div class="row">
-        <button type="button" class="btn danger" disabled={running || !day} onClick={() => setConfirming('delete')}>
-          Delete the day's clips
+        <button type="button" class="btn danger" disabled={running || (eff === 'day' && !day)} onClick={() => setConfirming('delete')}>
+          {eff === 'day' ? "Delete the day's clips" : 'Delete these clips'}
         </button>
-        <button type="button" class="btn" disabled={running || !day} onClick={() => setConfirming('keep')}>
-          Keep the day's clips
+        <button type="button" class="btn" disabled={running || (eff === 'day' && !day)} onClick={() => setConfirming('keep')}>
+          {eff === 'day' ? "Keep the day's clips" : 'Keep these clips'}
         </button>
       </div>
       {confirming ? (
         <div class="bulk-confirm panel" role="alertdialog" aria-labelledby="bulk-confirm-title">
           <p id="bulk-confirm-title">
             {confirming === 'delete'
-              ? `Delete every clip of ${day} from ${scope}${includeKept ? ', kept ones included' : ' (kept clips are spared)'}? This cannot be undone.`
-              : `Keep every clip of ${day} from ${scope} past retention?`}
+              ? `Delete ${what}${includeKept ? ', kept ones included' : ' (kept clips are spared)'}? This cannot be undone.`
+              : `Keep ${what} past retention?`}
           </p>
           <div class="row">
             <button type="button" class="btn" onClick={() => setConfirming(null)}>

@@ -19,6 +19,8 @@ export function TimelineView(props: {
   onRetry: () => void;
   onClearFilters: () => void;
   errorAction?: preact.ComponentChildren;
+  /** Hand-picked clips for a bulk job (admins): a checkbox on every card. */
+  selection?: { keys: ReadonlySet<string>; onToggle: (c: Clip) => void } | undefined;
 }) {
   const { timeline: t, route, now } = props;
   const sentinel = useRef<HTMLDivElement>(null);
@@ -111,7 +113,7 @@ export function TimelineView(props: {
           </h2>
           <ul class="grid" role="list">
             {g.clips.map((c) => (
-              <ClipCard key={clipKey(c)} clip={c} route={route} thumbnails={props.thumbnails} onOpen={props.onOpen} fresh={t.fresh.has(clipKey(c))} cameraName={props.cameraName(c.cameraId)} />
+              <ClipCard key={clipKey(c)} clip={c} route={route} thumbnails={props.thumbnails} onOpen={props.onOpen} fresh={t.fresh.has(clipKey(c))} cameraName={props.cameraName(c.cameraId)} selection={props.selection} />
             ))}
           </ul>
         </section>
@@ -143,7 +145,15 @@ export function TimelineView(props: {
   );
 }
 
-function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName: string; thumbnails: Thumbnails; onOpen: (c: Clip) => void }) {
+function ClipCard(props: {
+  clip: Clip;
+  route: Route;
+  fresh: boolean;
+  cameraName: string;
+  thumbnails: Thumbnails;
+  onOpen: (c: Clip) => void;
+  selection?: { keys: ReadonlySet<string>; onToggle: (c: Clip) => void } | undefined;
+}) {
   const { clip: c } = props;
   const key = clipKey(c);
   const time = clockTime(c.capturedAt);
@@ -173,6 +183,16 @@ function ClipCard(props: { clip: Clip; route: Route; fresh: boolean; cameraName:
           ) : null}
         </span>
       </a>
+      {props.selection ? (
+        <input
+          type="checkbox"
+          class="card-select"
+          data-testid="select"
+          checked={props.selection.keys.has(key)}
+          onChange={() => props.selection?.onToggle(c)}
+          aria-label={`Select the clip of ${props.cameraName} at ${time}`}
+        />
+      ) : null}
     </li>
   );
 }

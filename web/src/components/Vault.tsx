@@ -45,6 +45,17 @@ export function Vault(props: {
   const [thumbs, setThumbs] = useState<Record<string, string | null>>({});
   const [camerasVersion, setCamerasVersion] = useState(0);
   const [toast, setToast] = useState<string | null>(null);
+  // Clips an admin picked by hand for a bulk job ("cameraId/videoId").
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const toggleSelected = useCallback((c: Clip) => {
+    setSelected((s) => {
+      const next = new Set(s);
+      const k = clipKey(c);
+      if (next.has(k)) next.delete(k);
+      else next.add(k);
+      return next;
+    });
+  }, []);
   const [now, setNow] = useState(() => new Date());
   const onApiError = useRef(props.onApiError);
   onApiError.current = props.onApiError;
@@ -253,8 +264,25 @@ export function Vault(props: {
             }}
           />
           <Filters route={route} cameras={cameras.items} refreshing={timeline.status === 'refreshing'} onChange={navigate} onRefresh={refresh} />
-          {me.role === 'admin' ? <BulkPanel api={api} camera={route.camera} cameraName={cameraName} onApiError={props.onApiError} onDone={refresh} /> : null}
+          {me.role === 'admin' ? (
+            <BulkPanel
+              api={api}
+              route={route}
+              selected={[...selected].map((k) => {
+                const i = k.indexOf('/');
+                return { cameraId: k.slice(0, i), videoId: k.slice(i + 1) };
+              })}
+              onClearSelection={() => setSelected(new Set())}
+              cameraName={cameraName}
+              onApiError={props.onApiError}
+              onDone={() => {
+                setSelected(new Set());
+                refresh();
+              }}
+            />
+          ) : null}
           <TimelineView
+            selection={me.role === 'admin' ? { keys: selected, onToggle: toggleSelected } : undefined}
             timeline={timeline}
             route={route}
             now={now}
