@@ -81,6 +81,7 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 	alarm("AuthorizerFailuresAlarm", "authorizer-failures", "The TOKEN authorizer failed (crash, timeout or bad answer): callers got 500s", authFailures, 1)
 
 	pushM := pushAlarms(stack, st, fns, alarm)
+	keepShareMetrics(stack, st, fns, alarm)
 
 	var errorsM, throttlesM, durationM []awscloudwatch.IMetric
 	for _, name := range fns.names {

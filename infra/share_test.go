@@ -90,3 +90,32 @@ func TestSharingOffLeavesNoShareRoute(t *testing.T) {
 		t.Fatal("no methods at all")
 	}
 }
+
+// TestKeepShareMetrics: share opens and a bulk job's failed clips are
+// counted from log lines by metric filters, and failed clips alarm.
+func TestKeepShareMetrics(t *testing.T) {
+	s := synth(t, "qa")
+	want := map[string]string{"ShareOpens": `"opened share link"`, "BulkJobFailedClips": `"bulk job could not"`}
+	for _, f := range s.resources("AWS::Logs::MetricFilter") {
+		p := props(f)
+		name, _ := get(p, "MetricTransformations", 0, "MetricName").(string)
+		if pattern, ok := want[name]; ok {
+			if p["FilterPattern"] != pattern {
+				t.Errorf("%s pattern %v, want %s", name, p["FilterPattern"], pattern)
+			}
+			delete(want, name)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no metric filter for %v", want)
+	}
+	var alarmed bool
+	for _, a := range s.resources("AWS::CloudWatch::Alarm") {
+		if get(props(a), "MetricName") == "BulkJobFailedClips" {
+			alarmed = true
+		}
+	}
+	if !alarmed {
+		t.Error("no alarm on BulkJobFailedClips")
+	}
+}
