@@ -104,6 +104,7 @@ func firstEvents() map[string]any {
 		routes.FunctionShares:      api("GET", "/shares", "/shares", nil, "viewer"),
 		routes.FunctionShared: events.APIGatewayProxyRequest{HTTPMethod: "POST", Resource: "/shared", Path: "/shared",
 			Body: `{"token":"not-a-share-token"}`, RequestContext: events.APIGatewayProxyRequestContext{RequestID: "cold"}},
+		routes.FunctionJobs:   api("GET", "/jobs/{jobId}", "/jobs/01KB0000000000000000000000", map[string]string{"jobId": "01KB0000000000000000000000"}, "admin"),
 		routes.FunctionAlerts: api("GET", "/alerts", "/alerts", nil, "viewer"),
 		routes.FunctionPushSender: map[string]any{"cameraId": "porch", "videoId": "01KB0000000000000000000000",
 			"capturedAt": "2026-11-25T10:00:00Z"},
