@@ -36,6 +36,8 @@ export function registerKeepShareTests(test, h) {
     await player.getByTestId('keep').filter({ hasText: 'Kept' }).waitFor();
     assert((await keep.getAttribute('aria-pressed')) === 'true', 'the toggle did not turn on');
     assert(/never removed/.test(await player.getByTestId('retention').innerText()), 'a kept clip still shows an expiry');
+    // The card behind the player carries the mark at once.
+    await page.locator(`[data-clip="${key}"] [data-testid="kept-mark"]`).waitFor({ state: 'attached' });
     await checkA11y(page, 'player with keep and share', { include: '[role="dialog"]' });
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });

@@ -31,7 +31,8 @@ export type Action =
   | { type: 'refreshed'; key: string; page: Page<Clip> }
   | { type: 'refreshFailed'; key: string }
   | { type: 'failed'; key: string; error: string; retryable?: boolean }
-  | { type: 'removed'; clip: string };
+  | { type: 'removed'; clip: string }
+  | { type: 'kept'; clip: string; kept: boolean };
 
 export function initialTimeline(key: string): Timeline {
   return { key, items: [], status: 'loading', fresh: new Set() };
@@ -69,6 +70,17 @@ function withoutError(t: Timeline): Timeline {
 
 export function reduce(t: Timeline, a: Action): Timeline {
   if (a.type === 'reset') return initialTimeline(a.key);
+  if (a.type === 'kept') {
+    // The player kept or un-kept a clip: its card's mark follows.
+    const items = t.items.map((c) => {
+      if (clipKey(c) !== a.clip) return c;
+      const next: Clip = { ...c };
+      if (a.kept) next.kept = true;
+      else delete next.kept;
+      return next;
+    });
+    return { ...t, items };
+  }
   if (a.type === 'removed') {
     return { ...t, items: t.items.filter((c) => clipKey(c) !== a.clip) };
   }

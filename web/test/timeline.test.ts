@@ -117,3 +117,13 @@ describe('timeline', () => {
     expect(neighbours([a], 'front/zzz')).toEqual({ index: -1 });
   });
 });
+
+describe('the kept mark', () => {
+  it('follows a keep or un-keep from the player on that card only', () => {
+    let t = loaded([a, b]);
+    t = reduce(t, { type: 'kept', clip: clipKey(b), kept: true });
+    expect(t.items.map((x) => Boolean(x.kept))).toEqual([false, true]);
+    t = reduce(t, { type: 'kept', clip: clipKey(b), kept: false });
+    expect(t.items.map((x) => 'kept' in x)).toEqual([false, false]);
+  });
+});

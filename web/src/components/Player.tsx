@@ -22,6 +22,8 @@ export interface PlayerProps {
   onLoadMore: () => void;
   onClose: () => void;
   onDeleted: (cameraId: string, videoId: string) => void;
+  /** The clip was kept or un-kept here: the list's mark follows. */
+  onKept?: (cameraId: string, videoId: string, kept: boolean) => void;
   onApiError: (e: ApiError) => void;
 }
 
@@ -216,7 +218,7 @@ export function Player(p: PlayerProps) {
             ) : null}
           </div>
         </div>
-        {clip ? <KeepToggle api={p.api} clip={clip} onApiError={p.onApiError} onKept={() => undefined} /> : null}
+        {clip ? <KeepToggle api={p.api} clip={clip} onApiError={p.onApiError} onKept={(kept) => p.onKept?.(clip.cameraId, clip.id, kept)} /> : null}
         {clip ? (
           <dl class="facts">
             <div>

@@ -318,6 +318,7 @@ export function Vault(props: {
           onLoadMore={loadMore}
           onClose={closePlayer}
           onDeleted={onDeleted}
+          onKept={(cameraId, videoId, kept) => dispatch({ type: 'kept', clip: `${cameraId}/${videoId}`, kept })}
           onApiError={props.onApiError}
         />
       ) : null}
