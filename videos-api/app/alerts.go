@@ -1,13 +1,10 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -18,9 +15,6 @@ import (
 
 // MaxAlertBodyBytes bounds the JSON body of the alert routes.
 const MaxAlertBodyBytes = 8 << 10
-
-// fieldName is a JSON field name safe to echo in an error.
-var fieldName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,63}$`)
 
 // alertsJSON is GET /alerts.
 type alertsJSON struct {
@@ -70,45 +64,6 @@ func alertCaller(c Caller) error {
 	return nil
 }
 
-// decodeAlertBody reads a JSON body of at most MaxAlertBodyBytes into v,
-// refusing unknown fields and trailing data.
-func decodeAlertBody(req events.APIGatewayProxyRequest, v any) *apiError {
-	body := []byte(req.Body)
-	if req.IsBase64Encoded {
-		b, err := base64.StdEncoding.DecodeString(req.Body)
-		if err != nil {
-			return badParam("body", "not valid base64")
-		}
-		body = b
-	}
-	if len(body) > MaxAlertBodyBytes {
-		return badParam("body", "larger than 8 KiB")
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return badParam("body", "a JSON object is required")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return badParam(typeErr.Field, "wrong type")
-		}
-		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			// Name the field only when it is a plain name; else the body.
-			if f = strings.Trim(f, `"`); fieldName.MatchString(f) {
-				return badParam(f, "unknown field")
-			}
-			return badParam("body", "unknown field")
-		}
-		return badParam("body", "not a valid JSON object")
-	}
-	if dec.More() {
-		return badParam("body", "trailing data after the JSON object")
-	}
-	return nil
-}
-
 func alertFieldError(err error) *apiError {
 	var fe *push.FieldError
 	if errors.As(err, &fe) {
@@ -144,7 +99,7 @@ func (a *App) alertsPutSettings(ctx context.Context, req events.APIGatewayProxyR
 		return events.APIGatewayProxyResponse{}, err
 	}
 	var set push.Settings
-	if ae := decodeAlertBody(req, &set); ae != nil {
+	if ae := decodeBody(req, MaxAlertBodyBytes, &set); ae != nil {
 		return events.APIGatewayProxyResponse{}, ae
 	}
 	if set.TimeZone == "" {
@@ -182,7 +137,7 @@ func (a *App) alertsSubscribe(ctx context.Context, req events.APIGatewayProxyReq
 // naming the field at fault.
 func parseSubscribe(req events.APIGatewayProxyRequest, access clip.Access, allowLoopback bool) (push.Subscription, *apiError) {
 	var in subscribeJSON
-	if ae := decodeAlertBody(req, &in); ae != nil {
+	if ae := decodeBody(req, MaxAlertBodyBytes, &in); ae != nil {
 		return push.Subscription{}, ae
 	}
 	if err := push.CheckEndpoint(in.Endpoint, allowLoopback); err != nil {
