@@ -1,9 +1,10 @@
 // Keep and share (issue 15) end to end, in headless Chromium against the
 // local stack run.mjs starts:
 //   1. a viewer keeps a clip from the player; it carries the kept mark and
-//      is the Kept view's clip, with no expiry (videos-api's keep tests and
-//      local/stack's TestKeptClipSurvivesExpiry prove it outlives TTL and
-//      the lifecycle rule);
+//      is the Kept view's clip, with no expiry (scenario 4 sees a kept clip
+//      outlive TTL here; videos-api's keep tests and local/stack's
+//      TestKeptClipSurvivesExpiry prove it outlives TTL and the lifecycle
+//      rule);
 //   2. the viewer shares a clip; the link opens in a fresh browser context
 //      with no sign-in and plays; the open is counted; the viewer revokes
 //      it and the link is refused with a clear page; a made-up link gets
@@ -11,10 +12,15 @@
 //   3. an admin bulk-deletes a day from the bulk panel: a job run batch by
 //      batch behind a progress bar, ending with its counts; the day's
 //      clips are gone, kept ones spared.
+//   4. (registered last by registerKeepExpiryTest, since it ends every clip
+//      not kept) a viewer keeps a clip, notes another, and camvault-local's
+//      stdin console runs retention 40 days ahead ("expire 40d"): after a
+//      reload the kept clip is listed and plays, the other is gone.
 // axe-core checks the player with its keep and share controls, the Kept
 // view, every share page and the bulk panel at desktop and 390 px.
 //
-// run.mjs registers these with registerKeepShareTests(test, helpers).
+// run.mjs registers these with registerKeepShareTests(test, helpers), and
+// the expiry scenario, after every other test, with registerKeepExpiryTest.
 import { checkA11y } from './axe.mjs';
 
 /** Registers the keep and share scenarios; h holds run.mjs's helpers. */
@@ -178,6 +184,55 @@ export function registerKeepShareTests(test, h) {
     assert(kept.includes('2 kept') && kept.includes('0 failed') && kept.includes('of 2'), `hand-picked keep: ${kept}`);
     const keptNow = (await api('/videos?kept=true&limit=200')).items.map((v) => `${v.cameraId}/${v.id}`);
     assert(picked.every((k) => keptNow.includes(k)), `picked ${picked}, kept ${keptNow}`);
+    await page.context().close();
+  });
+}
+
+/**
+ * Registers the scenario that fast-forwards retention: it removes every clip
+ * not kept, so run.mjs registers it after all the others. h.stackCommand
+ * sends one line to camvault-local's console and resolves to its answer.
+ */
+export function registerKeepExpiryTest(test, h) {
+  const { newPage, withToken, mintToken, assert, shot, stackCommand } = h;
+
+  test('keep/share: a kept clip survives expiry and plays; the clip not kept is gone', async ({ browser, stack }) => {
+    const page = await newPage(browser);
+    await withToken(page, stack, await mintToken(stack, 'viewer@example.com', 3600), '#/');
+    await page.locator('[data-clip]').nth(1).waitFor();
+    // Two clips of the list that are not kept yet: keep one, leave the other.
+    const plain = await page.locator('[data-clip]').evaluateAll((els) =>
+      els.filter((e) => !e.querySelector('[data-testid="kept-mark"]')).slice(0, 2).map((e) => e.getAttribute('data-clip')));
+    assert(plain.length === 2, `want two clips not kept, have ${plain}`);
+    const [key, gone] = plain;
+    await page.locator(`[data-clip="${key}"] a`).click();
+    const player = page.getByRole('dialog');
+    await player.getByTestId('keep').filter({ hasText: 'Keep' }).click();
+    await player.getByTestId('keep').filter({ hasText: 'Kept' }).waitFor();
+    await page.keyboard.press('Escape');
+    await player.waitFor({ state: 'detached' });
+
+    const answer = await stackCommand(stack, 'expire 40d');
+    const m = /^expired (\d+) items as of \S+$/.exec(answer);
+    assert(m && Number(m[1]) > 0, `camvault-local answered "${answer}" to "expire 40d"`);
+
+    await page.reload();
+    await page.locator(`[data-clip="${key}"]`).waitFor();
+    await page.locator(`[data-clip="${key}"] [data-testid="kept-mark"]`).waitFor({ state: 'attached' });
+    const keys = await page.locator('[data-clip]').evaluateAll((els) => els.map((e) => e.getAttribute('data-clip')));
+    assert(!keys.includes(gone), `the clip not kept (${gone}) is still listed after expiry`);
+    await page.locator(`[data-clip="${key}"] a`).click();
+    await player.waitFor();
+    await page.waitForURL((u) => u.hash.includes('clip='));
+    await player.locator('video').waitFor();
+    await page.waitForFunction(() => {
+      const v = document.querySelector('[role="dialog"] video');
+      return v instanceof HTMLVideoElement && v.readyState >= 2;
+    }, null, { timeout: 20_000 });
+    const src = await player.locator('video').getAttribute('src');
+    const s3 = new URL(stack.info.s3Url ?? stack.info.apiUrl).origin;
+    assert(src && src.startsWith(s3), `the kept clip's play URL is not on S3 (${s3})`);
+    await shot(page, 'kept-after-expiry');
     await page.context().close();
   });
 }

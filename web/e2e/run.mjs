@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { checkA11y } from './axe.mjs';
 import { registerConsoleTests } from './console.mjs';
-import { registerKeepShareTests } from './keepshare.mjs';
+import { registerKeepExpiryTest, registerKeepShareTests } from './keepshare.mjs';
 import { registerSessionTests } from './session.mjs';
 import { registerAlertsTests } from './alerts.mjs';
 
@@ -63,7 +63,8 @@ async function startStack() {
   const args = ['--data-dir', dataDir, '--web-dir', join(webDir, 'dist'),
     '--api-port', '0', '--web-port', '0', '--issuer-port', '0', '--s3-port', '0', '--dynamodb-port', '0'];
   log('starting', bin, args.join(' '));
-  const child = spawn(bin, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe: stackCommand sends lines to camvault-local's console.
+  const child = spawn(bin, args, { cwd: repo, stdio: ['pipe', 'pipe', 'pipe'] });
   running = child;
   let output = '';
   const keep = (d) => {
@@ -97,6 +98,30 @@ async function startStack() {
   }
   log('stack up:', JSON.stringify({ web: stack.info.webUrl, api: stack.info.apiUrl, issuer: stack.info.issuerUrl, s3: stack.info.s3Url }));
   return stack;
+}
+
+/**
+ * Sends one line to camvault-local's stdin console (e.g. "expire 40d") and
+ * resolves to its one-line answer on stdout.
+ */
+function stackCommand(stack, line) {
+  const { child } = stack;
+  return new Promise((resolveAnswer, reject) => {
+    let buf = '';
+    const done = (f, v) => {
+      clearTimeout(timer);
+      child.stdout.off('data', on);
+      f(v);
+    };
+    const timer = setTimeout(() => done(reject, new Error(`camvault-local did not answer "${line}" within 60 s`)), 60_000);
+    function on(d) {
+      buf += d.toString();
+      const m = /^(expired \d+ items as of \S+|camvault-local: .*|commands: .*)$/m.exec(buf);
+      if (m) done(resolveAnswer, m[1]);
+    }
+    child.stdout.on('data', on);
+    child.stdin.write(`${line}\n`);
+  });
 }
 
 async function stopStack(stack) {
@@ -477,6 +502,7 @@ registerConsoleTests(test, { newPage, withToken, mintToken, assert, sleep, shot 
 registerKeepShareTests(test, { newPage, withToken, mintToken, assert, sleep, shot });
 registerSessionTests(test, { browserContext: async (b) => (await newPage(b)).context(), withToken, mintToken, assert });
 registerAlertsTests(test, { newPage, withToken, mintToken, assert, sleep, shot, run, repo });
+registerKeepExpiryTest(test, { newPage, withToken, mintToken, assert, shot, stackCommand }); // last: it expires every clip not kept
 
 // --- runner ---------------------------------------------------------------
 

@@ -15,15 +15,16 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/camvault/camvault/local/stack"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opts, err := parseOptions(args, os.LookupEnv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -51,6 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer s.Close()
 	printBanner(stdout, s.Info(), opts)
 	level.Set(slog.LevelInfo)
+	go serveConsole(ctx, stdin, stdout, time.Now, s.Expire)
 
 	select {
 	case <-ctx.Done():

@@ -39,7 +39,7 @@ func runUntilReady(t *testing.T, dir string, args ...string) (stdout, stderr str
 	var out, errOut syncBuffer
 	done := make(chan int, 1)
 	args = append([]string{"--data-dir", dir, "--api-port", "0", "--web-port", "0", "--issuer-port", "0", "--s3-port", "0", "--dynamodb-port", "0"}, args...)
-	go func() { done <- run(args, &out, &errOut) }()
+	go func() { done <- run(args, strings.NewReader(""), &out, &errOut) }()
 	localJSON := filepath.Join(dir, "local.json")
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
