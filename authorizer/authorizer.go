@@ -190,16 +190,17 @@ func (a *Authorizer) Verify(ctx context.Context, header string) (Identity, error
 		id, _, err := a.verify(ctx, token)
 		return id, err
 	}
-	v := jwks.Verification{JWT: token, Digest: jwks.SigningDigest(token), HasDigest: true}
-	key := keyOf(token, &v.Digest)
+	digest := jwks.SigningDigest(token)
+	key := keyOf(token, &digest)
 	if id, ok := a.tokens.get(key, a.cfg.Now()); ok {
 		return id, nil
 	}
 	// The key set reuses the digest just computed: a miss hashes the
 	// signing input once, as it did before there was a cache.
-	id, exp, err := a.verify(jwks.WithVerification(ctx, &v), token)
+	vctx, v := jwks.NewVerification(ctx, token, &digest)
+	id, exp, err := a.verify(vctx, token)
 	if err == nil && v.OK {
-		a.tokens.put(&verifiedToken{key: key, identity: id, expiry: exp, kid: v.Kid, keyFP: v.Fingerprint})
+		a.tokens.put(verifiedToken{key: key, identity: id, expiry: exp, kid: v.Kid, keyFP: v.Fingerprint})
 	}
 	return id, err
 }

@@ -97,21 +97,34 @@ func (c *tokenCache) get(k tokenKey, now time.Time) (Identity, bool) {
 }
 
 // put remembers a verified token, evicting the least recently used entry
-// when full.
-func (c *tokenCache) put(v *verifiedToken) {
+// when full. In a full cache the evicted entry's element and record are
+// reused for the new one (nothing outside the lock holds them), so a miss
+// allocates nothing here.
+func (c *tokenCache) put(v verifiedToken) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[v.key]; ok {
-		e.Value = v
+		*e.Value.(*verifiedToken) = v
 		c.lru.MoveToFront(e)
 		return
 	}
-	for c.lru.Len() >= c.max {
+	for c.lru.Len() > c.max {
 		old := c.lru.Back()
 		c.lru.Remove(old)
 		delete(c.entries, old.Value.(*verifiedToken).key)
 	}
-	c.entries[v.key] = c.lru.PushFront(v)
+	if c.lru.Len() == c.max {
+		old := c.lru.Back()
+		t := old.Value.(*verifiedToken)
+		delete(c.entries, t.key)
+		*t = v
+		c.lru.MoveToFront(old)
+		c.entries[v.key] = old
+		return
+	}
+	t := new(verifiedToken) // not &v: v would then live on the heap on every call
+	*t = v
+	c.entries[v.key] = c.lru.PushFront(t)
 }
 
 // len is the number of entries.

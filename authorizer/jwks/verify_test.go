@@ -59,3 +59,48 @@ func TestKnownHeaderNeverSkipsVerification(t *testing.T) {
 		t.Fatalf("oversized signature: err %v, want ErrSignature", err)
 	}
 }
+
+// NewVerification's context keeps its parent's values and cancellation,
+// records the key that verified the token, and lends its digest to that
+// token only.
+func TestNewVerification(t *testing.T) {
+	a, b := keys(t)
+	srv := authorizertest.NewJWKS(t, a)
+	ks, _ := newSet(t, srv)
+	type parentKey struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), parentKey{}, "p"))
+
+	good := token(t, a)
+	digest := jwks.SigningDigest(good)
+	ctx, v := jwks.NewVerification(parent, good, &digest)
+	if ctx.Value(parentKey{}) != "p" {
+		t.Fatal("the parent's value is lost")
+	}
+	if _, err := ks.VerifySignature(ctx, good); err != nil {
+		t.Fatalf("valid token: %v", err)
+	}
+	if !v.OK || v.Kid != a.ID || !ks.Holds(v.Kid, v.Fingerprint) {
+		t.Fatalf("verification not recorded: %+v", v)
+	}
+
+	// Another token through the same context is hashed itself: the digest
+	// of good does not make its signature acceptable.
+	parts := strings.Split(good, ".")
+	other := parts[0] + "." + authorizertest.Encode(t, map[string]any{"sub": "someone-else"}) + "." + parts[2]
+	ctx, v = jwks.NewVerification(parent, good, &digest)
+	if _, err := ks.VerifySignature(ctx, other); !errors.Is(err, jwks.ErrSignature) || v.OK {
+		t.Fatalf("tampered payload: err %v, OK %v", err, v.OK)
+	}
+	// A token signed by an unpublished key is refused and not recorded.
+	forged := (&authorizertest.Key{ID: a.ID, Private: b.Private}).Sign(t, map[string]any{"sub": "x"})
+	fd := jwks.SigningDigest(forged)
+	ctx, v = jwks.NewVerification(parent, forged, &fd)
+	if _, err := ks.VerifySignature(ctx, forged); !errors.Is(err, jwks.ErrSignature) || v.OK {
+		t.Fatalf("forged token: err %v, OK %v", err, v.OK)
+	}
+
+	cancel()
+	if ctx.Err() == nil || ctx.Done() != parent.Done() {
+		t.Fatal("the parent's cancellation is lost")
+	}
+}

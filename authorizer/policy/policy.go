@@ -8,6 +8,7 @@ package policy
 import (
 	"errors"
 	"regexp"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -86,44 +87,162 @@ func (a MethodARN) Resource(method, path string) string {
 // the caller's cameras. The public share route (POST /shared) has no
 // authorizer, so it is in no policy.
 func (a MethodARN) Resources(acc access.Access) []string {
-	return append(a.cameraResources(acc), a.Resource("GET", "alerts"), a.Resource("*", "alerts/*"))
+	// Three passes over the same rules: the first measures, the second
+	// writes into a buffer of the exact size, the third slices its text.
+	b := resources{arn: a}
+	for range passes {
+		a.cameraResources(&b, acc)
+		b.add("GET", "alerts")
+		b.add("*", "alerts/*")
+		b.next()
+	}
+	return b.out
 }
 
-func (a MethodARN) cameraResources(acc access.Access) []string {
+func (a MethodARN) cameraResources(b *resources, acc access.Access) {
 	admin := acc.Role == access.Admin
 	if acc.AllCameras && admin {
-		return []string{a.Resource("GET", "*"), a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep"),
-			a.Resource("POST", "cameras/*/videos/*/shares"), a.Resource("DELETE", "shares/*"),
-			a.Resource("POST", "jobs"), a.Resource("POST", "jobs/*/run"),
-			a.Resource("DELETE", "cameras/*/videos/*"), a.Resource("PUT", "grants/*"), a.Resource("DELETE", "grants/*"),
-			a.Resource("PATCH", "cameras/*"), a.Resource("DELETE", "cameras/*")}
+		b.add("GET", "*")
+		b.add("PUT", "cameras/*/videos/*/keep")
+		b.add("DELETE", "cameras/*/videos/*/keep")
+		b.add("POST", "cameras/*/videos/*/shares")
+		b.add("DELETE", "shares/*")
+		b.add("POST", "jobs")
+		b.add("POST", "jobs/*/run")
+		b.add("DELETE", "cameras/*/videos/*")
+		b.add("PUT", "grants/*")
+		b.add("DELETE", "grants/*")
+		b.add("PATCH", "cameras/*")
+		b.add("DELETE", "cameras/*")
+		return
 	}
 	if acc.AllCameras {
 		// Named, not GET *: a viewer never reaches the console's routes.
-		return []string{a.Resource("GET", "me"), a.Resource("GET", "cameras"), a.Resource("GET", "videos"),
-			a.Resource("GET", "cameras/*/videos"), a.Resource("GET", "cameras/*/videos/*"),
-			a.Resource("PUT", "cameras/*/videos/*/keep"), a.Resource("DELETE", "cameras/*/videos/*/keep"),
-			a.Resource("GET", "shares"), a.Resource("POST", "cameras/*/videos/*/shares"), a.Resource("DELETE", "shares/*")}
+		b.add("GET", "me")
+		b.add("GET", "cameras")
+		b.add("GET", "videos")
+		b.add("GET", "cameras/*/videos")
+		b.add("GET", "cameras/*/videos/*")
+		b.add("PUT", "cameras/*/videos/*/keep")
+		b.add("DELETE", "cameras/*/videos/*/keep")
+		b.add("GET", "shares")
+		b.add("POST", "cameras/*/videos/*/shares")
+		b.add("DELETE", "shares/*")
+		return
 	}
-	r := []string{a.Resource("GET", "me"), a.Resource("GET", "cameras"), a.Resource("GET", "videos"), a.Resource("GET", "shares"), a.Resource("DELETE", "shares/*")}
+	b.add("GET", "me")
+	b.add("GET", "cameras")
+	b.add("GET", "videos")
+	b.add("GET", "shares")
+	b.add("DELETE", "shares/*")
 	if admin {
-		r = append(r, a.Resource("GET", "grants"), a.Resource("GET", "grants/*"),
-			a.Resource("PUT", "grants/*"), a.Resource("DELETE", "grants/*"), a.Resource("GET", "audit"),
-			a.Resource("POST", "jobs"), a.Resource("GET", "jobs/*"), a.Resource("POST", "jobs/*/run"))
+		b.add("GET", "grants")
+		b.add("GET", "grants/*")
+		b.add("PUT", "grants/*")
+		b.add("DELETE", "grants/*")
+		b.add("GET", "audit")
+		b.add("POST", "jobs")
+		b.add("GET", "jobs/*")
+		b.add("POST", "jobs/*/run")
 	}
 	for _, id := range acc.Cameras {
 		if !access.ValidCameraID(id) {
 			continue // never a wildcard or a path from an unchecked id
 		}
-		r = append(r, a.Resource("GET", "cameras/"+id+"/videos"), a.Resource("GET", "cameras/"+id+"/videos/*"),
-			a.Resource("PUT", "cameras/"+id+"/videos/*/keep"), a.Resource("DELETE", "cameras/"+id+"/videos/*/keep"),
-			a.Resource("POST", "cameras/"+id+"/videos/*/shares"))
+		b.addCamera("GET", id, "/videos")
+		b.addCamera("GET", id, "/videos/*")
+		b.addCamera("PUT", id, "/videos/*/keep")
+		b.addCamera("DELETE", id, "/videos/*/keep")
+		b.addCamera("POST", id, "/videos/*/shares")
 		if admin {
-			r = append(r, a.Resource("DELETE", "cameras/"+id+"/videos/*"),
-				a.Resource("PATCH", "cameras/"+id), a.Resource("DELETE", "cameras/"+id))
+			b.addCamera("DELETE", id, "/videos/*")
+			b.addCamera("PATCH", id, "")
+			b.addCamera("DELETE", id, "")
 		}
 	}
-	return r
+}
+
+// resources builds a policy's resource ARNs in one buffer: the ARNs share
+// its one string, so a policy costs two allocations (the text and the
+// slice of ARNs) whatever its length. Each call builds its own; nothing is
+// shared between policies.
+type resources struct {
+	arn  MethodARN
+	pass int
+	// size (measuring) is the text's length; n counts the ARNs of a pass,
+	// at is the slicing pass's offset in text.
+	size, n, at int
+	// prefix is arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/,
+	// once the first ARN has written it: a slice of buf's own text.
+	prefix string
+	buf    strings.Builder
+	text   string
+	out    []string
+}
+
+// The passes of resources, in order.
+const (
+	measuring = iota
+	writing
+	slicing
+	passes
+)
+
+// next ends a pass.
+func (b *resources) next() {
+	switch b.pass {
+	case measuring:
+		b.buf.Grow(b.size)
+		b.out = make([]string, b.n)
+	case writing:
+		b.text = b.buf.String()
+	}
+	b.pass++
+	b.n = 0
+}
+
+// add adds the ARN of method and path (no leading slash).
+func (b *resources) add(method, path string) {
+	b.addCamera(method, "", path)
+}
+
+// addCamera adds the ARN of method and "cameras/" + id + rest, or of path
+// rest when id is empty.
+func (b *resources) addCamera(method, id, rest string) {
+	a := &b.arn
+	switch b.pass {
+	case measuring, slicing:
+		l := len("arn:") + len(a.Partition) + len(":execute-api:") + len(a.Region) + len(":") + len(a.Account) + len(":") +
+			len(a.APIID) + len("/") + len(a.Stage) + len("/") + len(method) + len("/") + len(rest)
+		if id != "" {
+			l += len("cameras/") + len(id)
+		}
+		if b.pass == measuring {
+			b.size += l
+		} else {
+			b.out[b.n] = b.text[b.at : b.at+l]
+			b.at += l
+		}
+		b.n++
+	case writing:
+		if b.prefix == "" {
+			for _, s := range [...]string{"arn:", a.Partition, ":execute-api:", a.Region, ":", a.Account, ":", a.APIID, "/", a.Stage, "/"} {
+				b.buf.WriteString(s)
+			}
+			// A builder never changes bytes once written, so its text so
+			// far is a string that stays valid.
+			b.prefix = b.buf.String()
+		} else {
+			b.buf.WriteString(b.prefix)
+		}
+		b.buf.WriteString(method)
+		b.buf.WriteByte('/')
+		if id != "" {
+			b.buf.WriteString("cameras/")
+			b.buf.WriteString(id)
+		}
+		b.buf.WriteString(rest)
+	}
 }
 
 // Allow returns a policy allowing what acc may call in this API and stage.
