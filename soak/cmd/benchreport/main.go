@@ -81,10 +81,11 @@ func run(sizes, outFile, dir string, skipWeb bool) error {
 	cold := command{dir: "soak", args: []string{"go", "test", "-run", "^$", "-bench", "^Benchmark(AuthorizerColdStart|ColdStarts)$", "-benchtime", "1x", "."}}
 	page := command{dir: "soak", env: []string{"CAMVAULT_BENCH_SIZES=" + sizes}, args: []string{"go", "test", "-run", "^$", "-bench", "^BenchmarkPageCost$", "-benchtime", "200x", "-timeout", "20m", "."}}
 	gw := command{dir: "soak", args: []string{"go", "test", "-run", "^$", "-bench", "^BenchmarkGatewayOverhead$", "-benchtime", "1000x", "."}}
+	alerts := command{dir: "local", args: []string{"go", "test", "-run", "^$", "-bench", "^BenchmarkIngestToPush$", "-benchtime", "20x", "./stack/"}}
 	density := command{dir: "videos-api", args: []string{"go", "test", "-run", "^$", "-bench", "^BenchmarkPageDensity$", "-benchtime", "200x", "-timeout", "20m", "./store"}}
 
 	var results []soak.BenchResult
-	for _, c := range []command{authz, cold, page, density, gw} {
+	for _, c := range []command{authz, cold, page, density, gw, alerts} {
 		t0 := time.Now()
 		o, err := c.run(&raw)
 		if err != nil {
@@ -210,6 +211,12 @@ func run(sizes, outFile, dir string, skipWeb bool) error {
 			fmt.Fprintf(&md, "| %s | %s | %.1f | %.1f | %.0f | **%.2f×** |\n", r.label, c, d/1000, g/1000, (g-d)/1000, ratio(g, d))
 		}
 	}
+
+	// Alerts.
+	fmt.Fprintf(&md, "\n## Alerts: ingest to push sent\n\n`%s`\n\n", alerts)
+	fmt.Fprintf(&md, "From a camera's PUT of a clip to each subscribed browser's alert arriving at the local push service stand-in, with 100 subscribers (100 people, fold window 0, so every clip alerts all of them): the S3 event, ingest, the handoff to the sender, its subscription Query, the access rules, the fold write, RFC 8291 encryption, the VAPID signature and the POST. `BenchmarkIngestToPush` (local/stack/alerts_bench_test.go) fails if any subscriber misses any alert. The sender works on 16 people at a time; each person costs a grants lookup, a settings read and a conditional fold write before the push, which is most of the spread between p50 and p99.\n\n")
+	fmt.Fprintf(&md, "| subscribers | pushes | p50 ms | p99 ms |\n| ---: | ---: | ---: | ---: |\n")
+	fmt.Fprintf(&md, "| 100 | %.0f | %.0f | %.0f |\n", get("BenchmarkIngestToPush", "pushes"), get("BenchmarkIngestToPush", "ms-p50"), get("BenchmarkIngestToPush", "ms-p99"))
 
 	// Web.
 	fmt.Fprintf(&md, "\n## Web client\n\n")
