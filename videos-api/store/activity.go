@@ -40,12 +40,7 @@ func (s *Store) PutActivity(ctx context.Context, e activity.Entry, expires time.
 			item[name] = str(v)
 		}
 	}
-	_, err := s.ddb.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:                aws.String(s.table),
-		Item:                     item,
-		ConditionExpression:      aws.String("attribute_not_exists(#pk)"),
-		ExpressionAttributeNames: map[string]string{"#pk": TableSchema.PartitionKey},
-	})
+	err := s.putNew(ctx, item)
 	if err != nil {
 		return fmt.Errorf("store: recording activity %s: %w", e.Action, err)
 	}

@@ -76,12 +76,7 @@ func (s *Store) PutJob(ctx context.Context, j Job) error {
 		item[k] = num(0)
 	}
 	item[TableSchema.TTLAttribute] = num(j.CreatedAt.Add(JobRecordFor).Unix())
-	_, err := s.ddb.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:                aws.String(s.table),
-		Item:                     item,
-		ConditionExpression:      aws.String("attribute_not_exists(#pk)"),
-		ExpressionAttributeNames: map[string]string{"#pk": TableSchema.PartitionKey},
-	})
+	err := s.putNew(ctx, item)
 	if err != nil {
 		return fmt.Errorf("store: putting job %s: %w", j.ID, err)
 	}

@@ -85,12 +85,7 @@ func (s *Store) PutShare(ctx context.Context, sh Share) error {
 	item[TableSchema.TTLAttribute] = num(sh.ExpiresAt.Add(ShareRecordFor).Unix())
 	item[TableSchema.TimelinePartitionKey] = str(sharesGSI1PK)
 	item[TableSchema.TimelineSortKey] = str(millis(sh.CreatedAt) + "#" + sh.ID)
-	_, err := s.ddb.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:                aws.String(s.table),
-		Item:                     item,
-		ConditionExpression:      aws.String("attribute_not_exists(#pk)"),
-		ExpressionAttributeNames: map[string]string{"#pk": TableSchema.PartitionKey},
-	})
+	err := s.putNew(ctx, item)
 	if err != nil {
 		return fmt.Errorf("store: putting share %s: %w", sh.ID, err)
 	}

@@ -348,18 +348,25 @@ func (s *Store) ListCameras(ctx context.Context) ([]clip.Camera, error) {
 	}
 }
 
-// PutVideo records a new clip if it has no record yet (a conditional put),
-// marked as not yet counted in its camera's clip count. It reports whether
-// it created the record; false means a record already existed.
-func (s *Store) PutVideo(ctx context.Context, v clip.Video) (bool, error) {
-	item := encodeVideo(v)
-	item[attrCountState] = &ddbtypes.AttributeValueMemberBOOL{Value: true}
+// putNew writes item only if no item has its key yet (a create-only
+// PutItem); a refusal is a *ddbtypes.ConditionalCheckFailedException.
+func (s *Store) putNew(ctx context.Context, item map[string]ddbtypes.AttributeValue) error {
 	_, err := s.ddb.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName:                aws.String(s.table),
 		Item:                     item,
 		ConditionExpression:      aws.String("attribute_not_exists(#pk)"),
 		ExpressionAttributeNames: map[string]string{"#pk": TableSchema.PartitionKey},
 	})
+	return err
+}
+
+// PutVideo records a new clip if it has no record yet (a conditional put),
+// marked as not yet counted in its camera's clip count. It reports whether
+// it created the record; false means a record already existed.
+func (s *Store) PutVideo(ctx context.Context, v clip.Video) (bool, error) {
+	item := encodeVideo(v)
+	item[attrCountState] = &ddbtypes.AttributeValueMemberBOOL{Value: true}
+	err := s.putNew(ctx, item)
 	var ccf *ddbtypes.ConditionalCheckFailedException
 	switch {
 	case errors.As(err, &ccf):
