@@ -1,6 +1,7 @@
 package s3server
 
 import (
+	"bufio"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -31,6 +32,13 @@ func FuzzAuth(f *testing.F) {
 		}
 		r, err := http.NewRequest(method, "http://127.0.0.1:4003"+target, strings.NewReader("body"))
 		if err != nil {
+			return
+		}
+		// httptest.NewRequest panics on a request line no client could
+		// send (a space or a control character in the target): skip those,
+		// as the server never sees them.
+		line := r.Method + " " + r.URL.String() + " HTTP/1.0\r\n\r\n"
+		if _, err := http.ReadRequest(bufio.NewReader(strings.NewReader(line))); err != nil {
 			return
 		}
 		r = httptest.NewRequest(r.Method, r.URL.String(), strings.NewReader("body"))
