@@ -21,17 +21,7 @@ func TestRevocationMidLoad(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	s, _ := startStack(t, ctx)
-	info := s.Info()
-	client := newClient(8)
-	people, err := soak.MintPeople(ctx, soak.Issuer{URL: info.IssuerURL, Client: client})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := soak.Discover(ctx, client, info.APIURL, people.Admin.Header, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	info, client, people, cat := startCatalogued(t, ctx)
 	cam := cat.Cameras[0]
 	clip := ""
 	if ids := cat.Clips[cam]; len(ids) > 0 {

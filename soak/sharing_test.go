@@ -22,17 +22,7 @@ func TestSharingMidLoad(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	s, _ := startStack(t, ctx)
-	info := s.Info()
-	client := newClient(8)
-	people, err := soak.MintPeople(ctx, soak.Issuer{URL: info.IssuerURL, Client: client})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := soak.Discover(ctx, client, info.APIURL, people.Admin.Header, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	info, client, people, cat := startCatalogued(t, ctx)
 	rep, err := soak.RunSharing(ctx, soak.SharingConfig{
 		APIURL: info.APIURL, Admin: people.Admin, Catalog: cat, Clients: 6, Duration: 4 * time.Second, Pace: 20 * time.Millisecond, Client: client,
 	})

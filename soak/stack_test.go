@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/camvault/camvault/local/stack"
+	"github.com/camvault/camvault/soak"
 	"github.com/camvault/camvault/videos-api/clip"
 )
 
@@ -39,6 +40,25 @@ func startStack(t *testing.T, ctx context.Context) (*stack.Stack, string) {
 	}
 	t.Cleanup(s.Close)
 	return s, dir
+}
+
+// startCatalogued starts the stack (startStack), mints its sample people
+// and discovers up to 5 clips a camera as the admin: what a phase that
+// drives the API as those people needs.
+func startCatalogued(t *testing.T, ctx context.Context) (stack.Info, *http.Client, soak.People, soak.Catalog) {
+	t.Helper()
+	s, _ := startStack(t, ctx)
+	info := s.Info()
+	client := newClient(8)
+	people, err := soak.MintPeople(ctx, soak.Issuer{URL: info.IssuerURL, Client: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := soak.Discover(ctx, client, info.APIURL, people.Admin.Header, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info, client, people, cat
 }
 
 // errorLog keeps the stack's last error lines and prints them if the test
