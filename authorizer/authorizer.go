@@ -12,14 +12,12 @@ package authorizer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
 	"strings"
 	"time"
-
-	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/camvault/camvault/authorizer/access"
 	"github.com/camvault/camvault/authorizer/grants"
@@ -33,10 +31,13 @@ const maxHeaderBytes = 8<<10 + len("Bearer ")
 // Authorizer verifies tokens and decides access. Build it with New; it is
 // safe for concurrent use.
 type Authorizer struct {
-	cfg      Config
-	verifier *oidc.IDTokenVerifier
-	rules    *access.Rules
-	log      *slog.Logger
+	cfg Config
+	// keys verifies signatures; native is the same key set when it is a
+	// *jwks.KeySet (the default), nil for a key set of the caller's.
+	keys   KeySet
+	native *jwks.KeySet
+	rules  *access.Rules
+	log    *slog.Logger
 	// tokens caches verified tokens; nil when disabled or when the key
 	// set is not a *jwks.KeySet (which alone can say a key was withdrawn).
 	tokens *tokenCache
@@ -107,19 +108,12 @@ func New(ctx context.Context, cfg Config) (*Authorizer, error) {
 		}
 		keySet = ks
 	}
+	native, _ := keySet.(*jwks.KeySet)
 	var tokens *tokenCache
-	if ks, ok := keySet.(*jwks.KeySet); ok && cfg.TokenCacheSize > 0 {
-		tokens = newTokenCache(cfg.TokenCacheSize, ks)
+	if native != nil && cfg.TokenCacheSize > 0 {
+		tokens = newTokenCache(cfg.TokenCacheSize, native)
 	}
-	verifier := oidc.NewVerifier(cfg.Issuer, keySet, &oidc.Config{
-		SupportedSigningAlgs: []string{oidc.RS256},
-		// Checked below, with several client ids, both Google issuer
-		// spellings and a clock skew.
-		SkipClientIDCheck: true,
-		SkipIssuerCheck:   true,
-		SkipExpiryCheck:   true,
-	})
-	return &Authorizer{cfg: cfg, verifier: verifier, rules: rules, log: log, tokens: tokens}, nil
+	return &Authorizer{cfg: cfg, keys: keySet, native: native, rules: rules, log: log, tokens: tokens}, nil
 }
 
 // TokenFromHeader returns the token of an Authorization header value:
@@ -151,27 +145,6 @@ func TokenFromHeader(header string) (string, error) {
 		return "", &TokenError{Kind: ErrMalformedToken, Detail: "not three parts"}
 	}
 	return token, nil
-}
-
-// claims are the ID token claims read beyond what go-oidc parses.
-type claims struct {
-	Email         string       `json:"email"`
-	EmailVerified verifiedFlag `json:"email_verified"`
-	HostedDomain  string       `json:"hd"`
-	NotBefore     *float64     `json:"nbf"`
-	Name          string       `json:"name"`
-	Picture       string       `json:"picture"`
-}
-
-// verifiedFlag is true only for JSON true or the string "true" (Google has
-// sent both).
-type verifiedFlag bool
-
-// UnmarshalJSON reads true or "true" as true and anything else as false.
-func (f *verifiedFlag) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	*f = s == "true" || s == `"true"`
-	return nil
 }
 
 // Verify checks the token (an Authorization header value or a bare token)
@@ -206,52 +179,41 @@ func (a *Authorizer) Verify(ctx context.Context, header string) (Identity, error
 }
 
 // verify checks a bare token in full and returns who it is for and its
-// expiry.
+// expiry: the signature (the key set returns the payload), then the claims,
+// decoded once (checkClaims).
 func (a *Authorizer) verify(ctx context.Context, token string) (Identity, time.Time, error) {
-	t, err := a.verifier.Verify(ctx, token)
+	payload, err := a.verifySignature(ctx, token)
 	if err != nil {
-		// Classify only on failure, to keep the happy path to one header parse.
-		if _, herr := jwks.ParseHeader(token); herr != nil {
-			return Identity{}, time.Time{}, &TokenError{Kind: ErrMalformedToken, Detail: herr.Error()}
+		return Identity{}, time.Time{}, err
+	}
+	return a.checkClaims(payload)
+}
+
+// verifySignature verifies the token's signature and returns its payload.
+// A failure is ErrMalformedToken when the token's shape or protected header
+// is not acceptable (not a compact JWS, alg not RS256, crit) or, with the
+// default key set, when a verified payload is not canonical base64url;
+// any other failure is ErrBadSignature.
+func (a *Authorizer) verifySignature(ctx context.Context, token string) ([]byte, error) {
+	if a.native == nil {
+		// A key set of the caller's may accept what ours refuses: it is
+		// never handed a token whose header we would refuse.
+		if _, err := jwks.ParseHeader(token); err != nil {
+			return nil, &TokenError{Kind: ErrMalformedToken, Detail: err.Error()}
 		}
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrBadSignature, Detail: err.Error()}
 	}
-	if !a.issuerOK(t.Issuer) {
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrWrongIssuer, Detail: fmt.Sprintf("%.100q", t.Issuer)}
+	payload, err := a.keys.VerifySignature(ctx, token)
+	if err == nil {
+		return payload, nil
 	}
-	if !slices.ContainsFunc(t.Audience, func(aud string) bool { return slices.Contains(a.cfg.ClientIDs, aud) }) {
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrWrongAudience}
+	if a.native != nil && errors.Is(err, jwks.ErrPayloadEncoding) {
+		return nil, &TokenError{Kind: ErrMalformedToken, Detail: err.Error()}
 	}
-	now, skew := a.cfg.Now(), a.cfg.ClockSkew
-	if t.Expiry.IsZero() {
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrMissingClaims, Detail: "no exp"}
+	// Classify only on failure, to keep the happy path to one header parse.
+	if _, herr := jwks.ParseHeader(token); herr != nil {
+		return nil, &TokenError{Kind: ErrMalformedToken, Detail: herr.Error()}
 	}
-	if now.After(t.Expiry.Add(skew)) {
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrExpired}
-	}
-	if !t.IssuedAt.IsZero() && t.IssuedAt.After(now.Add(skew)) {
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrNotYetValid, Detail: "iat in the future"}
-	}
-	var c claims
-	if err := t.Claims(&c); err != nil {
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrMalformedToken, Detail: "claims json"}
-	}
-	if c.NotBefore != nil && time.Unix(int64(*c.NotBefore), 0).After(now.Add(skew)) {
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrNotYetValid, Detail: "nbf in the future"}
-	}
-	if t.Subject == "" || c.Email == "" {
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrMissingClaims, Detail: "no sub or email"}
-	}
-	if !c.EmailVerified {
-		return Identity{}, time.Time{}, &TokenError{Kind: ErrEmailNotVerified}
-	}
-	return Identity{
-		Subject: t.Subject,
-		Email:   access.Canonical(c.Email), // ASCII only: no Unicode case folding
-		Domain:  access.Canonical(c.HostedDomain),
-		Name:    c.Name,
-		Picture: c.Picture,
-	}, t.Expiry, nil
+	return nil, &TokenError{Kind: ErrBadSignature, Detail: err.Error()}
 }
 
 func (a *Authorizer) issuerOK(iss string) bool {

@@ -1,14 +1,13 @@
 package authorizer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/camvault/camvault/authorizer/access"
 	"github.com/camvault/camvault/authorizer/grants"
@@ -23,6 +22,13 @@ const (
 	// DefaultClockSkew is the leeway on exp, iat and nbf.
 	DefaultClockSkew = time.Minute
 )
+
+// KeySet verifies the signature of a compact JWS and returns its payload.
+// jwks.KeySet is the default; the method is oidc.KeySet's, so any key set
+// written for go-oidc is one.
+type KeySet interface {
+	VerifySignature(ctx context.Context, jwt string) ([]byte, error)
+}
 
 // Config configures an Authorizer. Build it with ConfigFromEnv, or directly
 // (the local stack does); zero values take the documented defaults.
@@ -49,8 +55,10 @@ type Config struct {
 	// required otherwise). Unused when KeySet is set.
 	JWKSURL string
 	// KeySet verifies token signatures; default: a cached, rate-limited
-	// jwks.KeySet for JWKSURL, pre-warmed by New.
-	KeySet oidc.KeySet
+	// jwks.KeySet for JWKSURL, pre-warmed by New. Any other key set (any
+	// oidc.KeySet is one) is handed only tokens whose protected header
+	// jwks.ParseHeader accepts (RS256, no crit).
+	KeySet KeySet
 	// HTTPClient fetches the key set (default: a plain http.Client; every fetch
 	// is bounded by a timeout of its own).
 	HTTPClient *http.Client

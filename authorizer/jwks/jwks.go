@@ -1,6 +1,7 @@
 // Package jwks provides a cached, rate-limited JSON Web Key Set for verifying
-// RS256 JSON Web Tokens: an oidc.KeySet that never turns a storm of tokens
-// with unknown key ids into a storm of requests against the key server.
+// RS256 JSON Web Tokens (an authorizer.KeySet, and an oidc.KeySet too) that
+// never turns a storm of tokens with unknown key ids into a storm of requests
+// against the key server.
 package jwks
 
 import (
@@ -47,6 +48,9 @@ var (
 	ErrSignature = errors.New("bad signature")
 	// ErrNoKeys means no key set has ever been fetched successfully.
 	ErrNoKeys = errors.New("no signing keys available")
+	// ErrPayloadEncoding means the signature verified but the payload is
+	// not canonical base64url. It wraps ErrMalformed.
+	ErrPayloadEncoding = fmt.Errorf("%w: payload encoding", ErrMalformed)
 )
 
 // KeySet is a remote JSON Web Key Set of RSA keys. It keeps the last good set
@@ -273,7 +277,9 @@ func (k *KeySet) Refresh(ctx context.Context) error {
 }
 
 // VerifySignature verifies a compact RS256 JWS against the key set and
-// returns its payload. It implements oidc.KeySet.
+// returns its payload (the method of go-oidc's oidc.KeySet and of
+// authorizer.KeySet). The payload is returned only once the signature
+// verified; one that is not canonical base64url is then ErrPayloadEncoding.
 func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
 	h64, p64, s64, err := split(jwt)
 	if err != nil {
@@ -592,7 +598,7 @@ func verify(pub *rsa.PublicKey, digest *[sha256.Size]byte, sig []byte) error {
 func payload(p64 string) ([]byte, error) {
 	p, err := strictB64.DecodeString(p64)
 	if err != nil {
-		return nil, fmt.Errorf("%w: payload encoding", ErrMalformed)
+		return nil, ErrPayloadEncoding
 	}
 	return p, nil
 }
