@@ -232,6 +232,9 @@ func (a *App) putGrant(ctx context.Context, req events.APIGatewayProxyRequest, c
 	if err := grant.Check(a.actor(req, c), change); err != nil {
 		return events.APIGatewayProxyResponse{}, fieldError(err)
 	}
+	if err := a.registerAudience(ctx, after); err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
 	// The revocation first: from the moment the grant changes, requests
 	// already authorized are held to the new grant.
 	if err := a.store.PutRevocation(ctx, grant.Revocation{Subject: subj, At: a.now(), Role: role, All: all, Cameras: cams}); err != nil {

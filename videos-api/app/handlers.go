@@ -173,7 +173,10 @@ func (a *App) videos(ctx context.Context, req events.APIGatewayProxyRequest, c C
 		q.From, q.To = a.timelineWindow(q.From, q.To)
 		page, err = a.store.Timeline(ctx, q)
 	default:
-		page, err = a.store.CamerasVideos(ctx, c.Access.Cameras, q)
+		// Windowed to retention as the timeline is: the audience index
+		// keeps no entry longer than its clip's record.
+		q.From, q.To = a.timelineWindow(q.From, q.To)
+		page, err = a.store.AudienceVideos(ctx, c.Access.Cameras, q)
 	}
 	if err != nil {
 		return events.APIGatewayProxyResponse{}, err
@@ -190,7 +193,7 @@ func (a *App) videos(ctx context.Context, req events.APIGatewayProxyRequest, c C
 		out.Items = append(out.Items, j)
 	}
 	if page.More {
-		out.NextCursor = a.cursor.Encode(scope, store.PositionOf(page.Videos[len(page.Videos)-1]))
+		out.NextCursor = a.cursor.Encode(scope, page.End())
 	}
 	return a.json(http.StatusOK, out), nil
 }

@@ -157,6 +157,9 @@ func (a *App) ingestClip(ctx context.Context, log, refusals *slog.Logger, k clip
 			return err
 		}
 	}
+	if err := a.indexClip(ctx, v); err != nil {
+		return err
+	}
 	count := created
 	if !created {
 		// A redelivery: count it only if the first delivery did not.

@@ -148,6 +148,11 @@ func (s *Store) RemoveCameraStep(ctx context.Context, id string) (removed []clip
 		}
 		return nil, true, nil
 	}
+	// Off the audience indexes before the records go: a step that fails
+	// between the two is repeated, and reads the records again.
+	if err := s.unindexVideos(ctx, removed); err != nil {
+		return nil, false, fmt.Errorf("store: removing clips of camera %s: %w", id, err)
+	}
 	pending := map[string][]ddbtypes.WriteRequest{s.table: deletes}
 	for attempt := 0; len(pending) > 0; attempt++ {
 		if attempt == 5 {

@@ -43,6 +43,7 @@ const (
 type Store struct {
 	ddb   *dynamodb.Client
 	table string
+	auds  audienceCache // registry lookups (audience.go)
 }
 
 // New returns a Store over table, using ddb for every call.
@@ -99,6 +100,19 @@ type Page struct {
 	Videos []clip.Video
 	// More is true when clips follow the last one.
 	More bool
+	// Last, when not zero, is where the page ended, for the next page's
+	// cursor: a page read through an audience index may end after keys
+	// whose records are gone, so after its last clip, or hold none.
+	// Zero means the last clip of Videos.
+	Last Position
+}
+
+// End is where the page ended: Last, or the position of its last clip.
+func (p Page) End() Position {
+	if !p.Last.IsZero() || len(p.Videos) == 0 {
+		return p.Last
+	}
+	return PositionOf(p.Videos[len(p.Videos)-1])
 }
 
 // maxVideoID is the largest possible ULID.
@@ -488,13 +502,13 @@ func (s *Store) DeleteVideo(ctx context.Context, cameraID, videoID string, tombs
 	if err != nil {
 		return clip.Video{}, err
 	}
-	if err := s.uncount(ctx, v, pending(res.Attributes)); err != nil {
-		return v, err
+	err = s.uncount(ctx, v, pending(res.Attributes))
+	if err == nil {
+		err = s.rewindLastClip(ctx, v)
 	}
-	if err := s.rewindLastClip(ctx, v); err != nil {
-		return v, err
-	}
-	return v, nil
+	// Off the audience indexes last: a failure leaves an entry whose
+	// record is gone, which the index's readers drop.
+	return v, errors.Join(err, s.unindexVideos(ctx, []clip.Video{v}))
 }
 
 // putTombstone writes (or extends) a deleted clip's tombstone. Its expiry
