@@ -116,6 +116,15 @@ func New(ctx context.Context, cfg Config) (*Authorizer, error) {
 	return &Authorizer{cfg: cfg, keys: keySet, native: native, rules: rules, log: log, tokens: tokens}, nil
 }
 
+// tokenBytes marks the bytes a compact JWS may hold: base64url and '.'.
+// (A table: the loop over a 1 KB token was 6 % of a fresh decision.)
+var tokenBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+	}
+	return t
+}()
+
 // TokenFromHeader returns the token of an Authorization header value:
 // "Bearer <token>" with any case of the scheme, or a bare token. It refuses
 // empty, oversized and obviously malformed values before any cryptography.
@@ -137,7 +146,7 @@ func TokenFromHeader(header string) (string, error) {
 		return "", &TokenError{Kind: ErrNoToken}
 	}
 	for i := 0; i < len(token); i++ {
-		if c := token[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+		if !tokenBytes[token[i]] {
 			return "", &TokenError{Kind: ErrMalformedToken, Detail: "character outside base64url"}
 		}
 	}
