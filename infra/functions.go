@@ -222,7 +222,8 @@ func (f *functions) ingestFailuresTo(stack awscdk.Stack, data *dataStores) {
 }
 
 // expireFromStream feeds the clips table's stream to the expire Lambda,
-// filtered to the removes TTL makes (userIdentity dynamodb.amazonaws.com),
+// filtered to the removes TTL makes (userIdentity dynamodb.amazonaws.com)
+// of camera partitions' items (PK CAM#...),
 // so API deletes and every write cost no invocation. It may update and
 // query the table's items (a camera's count, its newest clip), nothing
 // else; the event source grants the stream reads. Failed records are
@@ -243,6 +244,14 @@ func (f *functions) expireFromStream(data *dataStores) {
 			"userIdentity": map[string]interface{}{
 				"type":        awslambda.FilterRule_IsEqual("Service"),
 				"principalId": awslambda.FilterRule_IsEqual("dynamodb.amazonaws.com"),
+			},
+			// Only the items of cameras (clip records): the TTL removes of
+			// other items (audience index entries, activity, revocations,
+			// ...) need no work and cost no invocation.
+			"dynamodb": map[string]interface{}{
+				"Keys": map[string]interface{}{
+					schema.PartitionKey: map[string]interface{}{"S": awslambda.FilterRule_BeginsWith(jsii.String("CAM#"))},
+				},
 			},
 		})},
 	}))

@@ -232,7 +232,7 @@ func TestExpiryFromTheStream(t *testing.T) {
 				t.Errorf("FunctionResponseTypes = %s", asJSON(p["FunctionResponseTypes"]))
 			}
 			filter := asJSON(get(p, "FilterCriteria", "Filters"))
-			for _, want := range []string{`\"eventName\":[\"REMOVE\"]`, `\"principalId\":[\"dynamodb.amazonaws.com\"]`, `\"type\":[\"Service\"]`} {
+			for _, want := range []string{`\"eventName\":[\"REMOVE\"]`, `\"principalId\":[\"dynamodb.amazonaws.com\"]`, `\"type\":[\"Service\"]`, `\"dynamodb\":{\"Keys\":{\"PK\":{\"S\":[{\"prefix\":\"CAM#\"}]}}}`} {
 				if !strings.Contains(filter, want) {
 					t.Errorf("filter %s lacks %s", filter, want)
 				}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"reflect"
-	"strconv"
 	"testing"
 	"time"
 
@@ -16,6 +15,16 @@ import (
 )
 
 func s(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
+
+// registerAudience registers a camera set as of since, as the console's
+// PUT /grants would have long ago (the app's own registration sets since a
+// day ahead).
+func registerAudience(t testing.TB, e *env, since time.Time, cameras ...string) {
+	t.Helper()
+	if _, err := store.New(e.ddb, e.table).RegisterAudience(context.Background(), cameras, since); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // TestPutGrantRegistersItsAudience: a restricted grant of more than two
 // cameras registers its camera set, trusted from a day and a minute on (a
@@ -55,12 +64,7 @@ func TestRestrictedTimelineThroughTheIndex(t *testing.T) {
 	set := []string{"front-door", "garage", "porch"}
 	audID := store.AudienceID(set)
 	// Registered with a since older than the data (as if long ago).
-	if _, err := e.ddb.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(e.table), Item: map[string]ddbtypes.AttributeValue{
-		"PK": s("AUDIENCE#"), "SK": s(audID), "cameras": &ddbtypes.AttributeValueMemberSS{Value: set},
-		"since": &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(now.AddDate(0, 0, -60).UnixMilli(), 10)},
-	}}); err != nil {
-		t.Fatal(err)
-	}
+	registerAudience(t, e, now.AddDate(0, 0, -60), set...)
 	ids := seedCameras(e)
 	side := e.upload("side", "2026-11-24T09:00:00Z", 6, false)
 	guest := caller("guest3@example.com", "viewer", "porch,front-door,garage")

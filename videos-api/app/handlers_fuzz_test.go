@@ -22,13 +22,19 @@ import (
 // fuzzEnv is one camvault (dynalite + gofakes3) for every input of a fuzz
 // target in this process: a few clips on two cameras, so inputs reach the
 // lists, the single clip and delete as well as input checks.
+//
+// The set front-door, garage, porch is a registered audience (since long
+// ago), so a caller restricted to it lists through its index.
 func fuzzEnv(f *testing.F) (e *env, ids []string) {
 	e = newEnv(f)
+	registerAudience(f, e, now.AddDate(0, 0, -60), "front-door", "garage", "porch")
 	ids = []string{
 		e.upload("porch", "2026-11-24T23:59:00Z", 1, true),
 		e.upload("porch", "2026-11-25T00:01:00Z", 2, false),
 		e.upload("front-door", "2026-11-25T10:00:00Z", 3, true),
 		e.upload("front-door", "2026-11-25T11:00:00Z", 4, true), // delete's seed
+		e.upload("garage", "2026-11-25T09:00:00Z", 5, false),
+		e.upload("side", "2026-11-25T09:30:00Z", 6, false),
 	}
 	return e, ids
 }
@@ -84,6 +90,10 @@ func FuzzHandlers(f *testing.F) {
 		{"delete-video", "DELETE", "front-door", ids[3], "", "", "", "", "", "admin@example.com", "admin", "*", 0b1},
 		{"delete-video", "DELETE", "porch", ids[1], "", "", "", "", "", "viewer@example.com", "viewer", "*", 0b1},
 		{"me", "GET", "", "", "", "", "", "", "", "", "", "", 0b100},
+		{"videos", "GET", "", "", "1", "", "", "", "", "guest@example.com", "viewer", "porch,garage,front-door", 0},
+		{"videos", "GET", "", "", "2", "2026-11-25T00:00:00Z", "", "", "", "guest@example.com", "viewer", "front-door,garage,porch,porch", 0},
+		{"videos", "GET", "", "", "1", "", "", cur, "", "guest@example.com", "viewer", "front-door,garage,porch", 0},
+		{"videos", "GET", "", "", "3", "", "", "", "", "guest@example.com", "viewer", "front-door,porch,side", 0},
 	} {
 		f.Add(fnIndex(s.fn), s.method, s.cameraID, s.videoID, s.limit, s.from, s.to, s.cursor, s.camera, s.email, s.role, s.cameras, s.flags)
 	}

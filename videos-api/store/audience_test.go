@@ -137,6 +137,36 @@ func TestIndexFollowsIngestAndDeletes(t *testing.T) {
 		t.Error("an entry holds more than the clip's key")
 	}
 
+	// Keeping a clip takes its entries' expiry away, as its record's;
+	// un-keeping gives it back.
+	entryTTL := func(v clip.Video) string {
+		t.Helper()
+		res, err := ddb.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: map[string]ddbtypes.AttributeValue{
+			"PK": &ddbtypes.AttributeValueMemberS{Value: "AUD#" + store.AudienceID(cde)},
+			"SK": &ddbtypes.AttributeValueMemberS{Value: sk(v)},
+		}, ConsistentRead: aws.Bool(true)})
+		if err != nil || res.Item == nil {
+			t.Fatalf("entry of %s: %v, %v", v.ID, res.Item, err)
+		}
+		if n, ok := res.Item["expiresAt"].(*ddbtypes.AttributeValueMemberN); ok {
+			return n.Value
+		}
+		return ""
+	}
+	if _, err := s.Keep(ctx, "c", vc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := entryTTL(vc); got != "" {
+		t.Errorf("kept clip's entry expires at %s", got)
+	}
+	until := t0.AddDate(0, 0, 40)
+	if _, err := s.Unkeep(ctx, "c", vc.ID, func(clip.Video) time.Time { return until }); err != nil {
+		t.Fatal(err)
+	}
+	if got := entryTTL(vc); got != fmt.Sprint(until.Unix()) {
+		t.Errorf("un-kept clip's entry expires at %q, want %d", got, until.Unix())
+	}
+
 	if _, err := s.DeleteVideo(ctx, "c", vc.ID, time.Time{}); err != nil {
 		t.Fatal(err)
 	}

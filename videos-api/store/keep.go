@@ -68,6 +68,10 @@ func (s *Store) Keep(ctx context.Context, cameraID, videoID string) (clip.Video,
 	if _, err := s.ddb.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: marker}); err != nil {
 		return clip.Video{}, fmt.Errorf("store: listing kept video %s/%s: %w", cameraID, videoID, err)
 	}
+	// Its audience index entries lose their expiry with the record's.
+	if err := s.IndexVideo(ctx, v); err != nil {
+		return clip.Video{}, err
+	}
 	return v, nil
 }
 
@@ -112,7 +116,15 @@ func (s *Store) Unkeep(ctx context.Context, cameraID, videoID string, expires fu
 	case err != nil:
 		return clip.Video{}, fmt.Errorf("store: un-keeping video %s/%s: %w", cameraID, videoID, err)
 	}
-	return decodeVideo(res.Attributes)
+	v, err = decodeVideo(res.Attributes)
+	if err != nil {
+		return clip.Video{}, err
+	}
+	// Its audience index entries expire with the record again.
+	if err := s.IndexVideo(ctx, v); err != nil {
+		return clip.Video{}, err
+	}
+	return v, nil
 }
 
 func (s *Store) dropKeepMarker(ctx context.Context, cameraID, videoID string) error {
