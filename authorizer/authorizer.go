@@ -202,12 +202,17 @@ func (a *Authorizer) verify(ctx context.Context, token string) (Identity, time.T
 // A failure is ErrMalformedToken when the token's shape or protected header
 // is not acceptable (not a compact JWS, alg not RS256, crit) or, with the
 // default key set, when a verified payload is not canonical base64url;
-// any other failure is ErrBadSignature.
+// any other failure is ErrBadSignature, an unusual header
+// (jwks.ErrUnusualHeader) included, as when go-jose refused it.
 func (a *Authorizer) verifySignature(ctx context.Context, token string) ([]byte, error) {
 	if a.native == nil {
 		// A key set of the caller's may accept what ours refuses: it is
-		// never handed a token whose header we would refuse.
-		if _, err := jwks.ParseHeader(token); err != nil {
+		// never handed a token whose header ours would refuse.
+		if _, err := jwks.CheckHeader(token); err != nil {
+			if errors.Is(err, jwks.ErrUnusualHeader) {
+				// As below: a header ParseHeader accepts is no malformed token.
+				return nil, &TokenError{Kind: ErrBadSignature, Detail: err.Error()}
+			}
 			return nil, &TokenError{Kind: ErrMalformedToken, Detail: err.Error()}
 		}
 	}

@@ -374,3 +374,47 @@ func TestForeignKeySet(t *testing.T) {
 		}
 	})
 }
+
+// TestUnusualHeader: a header other JOSE parsers read differently (a name
+// given twice, alg spelled in another case, an embedded key) is refused
+// even under a valid signature, as ErrBadSignature (what go-jose's refusal
+// was), by the default key set and before a key set of the caller's is
+// asked.
+func TestUnusualHeader(t *testing.T) {
+	keyA, _, _, _ := testKeys(t)
+	f := newFixture(t, baseConfig(), keyA)
+	payload := base64.RawURLEncoding.EncodeToString([]byte(claimsJSON(t, nil)))
+	h := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	unusual := []string{
+		`{"alg":"none","kid":"key-a","alg":"RS256"}`,
+		`{"alg":"RS256","kid":"key-b","kid":"key-a"}`,
+		`{"ALG":"RS256","kid":"key-a"}`,
+		`{"alg":"RS256","kid":"key-a","jwk":{"kty":"RSA","n":"AQAB","e":"AQAB"}}`,
+		`{"alg":"RS256","kid":"key-a","x":{"y":1,"y":2}}`,
+	}
+	set := &acceptAll{}
+	cfg := baseConfig()
+	cfg.KeySet = set
+	cfg.Now = newClock().Now
+	cfg.Logger = slogJSON(&syncBuffer{})
+	foreign, err := authorizer.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hdr := range unusual {
+		tok := signRaw(t, keyA, h(hdr), payload)
+		if got := kindOf(verifyErr(f, tok)); got != authorizer.ErrBadSignature.Error() {
+			t.Errorf("%s: %s, want %s", hdr, got, authorizer.ErrBadSignature)
+		}
+		if _, err := foreign.Verify(context.Background(), tok); !errors.Is(err, authorizer.ErrBadSignature) {
+			t.Errorf("%s, key set of the caller's: err %v, want ErrBadSignature", hdr, err)
+		}
+	}
+	if n := set.calls.Load(); n != 0 {
+		t.Fatalf("the key set was handed %d tokens with an unusual header", n)
+	}
+	// The same claims under the usual header, spelled with spaces.
+	if err := verifyErr(f, signRaw(t, keyA, h(`{ "alg": "RS256", "kid": "key-a", "typ": "JWT" }`), payload)); err != nil {
+		t.Fatalf("usual header: %v", err)
+	}
+}

@@ -278,16 +278,21 @@ func (k *KeySet) Refresh(ctx context.Context) error {
 
 // VerifySignature verifies a compact RS256 JWS against the key set and
 // returns its payload (the method of go-oidc's oidc.KeySet and of
-// authorizer.KeySet). The payload is returned only once the signature
-// verified; one that is not canonical base64url is then ErrPayloadEncoding.
+// authorizer.KeySet). Its protected header must pass ParseHeader and must
+// not be unusual (ErrUnusualHeader), both checked before any key lookup or
+// fetch. The payload is returned only once the signature verified; one
+// that is not canonical base64url is then ErrPayloadEncoding.
 func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
 	h64, p64, s64, err := split(jwt)
 	if err != nil {
 		return nil, err
 	}
-	h, err := parseHeader(h64)
+	h, hb, err := parseHeaderBytes(h64)
 	if err != nil {
 		return nil, err
+	}
+	if !usualHeader(hb) {
+		return nil, ErrUnusualHeader
 	}
 	kid := h.Kid
 	// The signature is decoded onto the stack: a valid one is the size of
@@ -570,21 +575,27 @@ func split(token string) (h64, p64, s64 string, err error) {
 
 // parseHeader decodes and checks an encoded protected header.
 func parseHeader(h64 string) (Header, error) {
+	h, _, err := parseHeaderBytes(h64)
+	return h, err
+}
+
+// parseHeaderBytes is parseHeader that also returns the decoded JSON.
+func parseHeaderBytes(h64 string) (Header, []byte, error) {
 	var h Header
 	hb, err := strictB64.DecodeString(h64)
 	if err != nil {
-		return h, fmt.Errorf("%w: header encoding", ErrMalformed)
+		return h, nil, fmt.Errorf("%w: header encoding", ErrMalformed)
 	}
 	if err := json.Unmarshal(hb, &h); err != nil {
-		return h, fmt.Errorf("%w: header json", ErrMalformed)
+		return h, nil, fmt.Errorf("%w: header json", ErrMalformed)
 	}
 	if h.Alg != "RS256" {
-		return h, fmt.Errorf("%w: %q", ErrAlgorithm, truncate(h.Alg, 16))
+		return h, nil, fmt.Errorf("%w: %q", ErrAlgorithm, truncate(h.Alg, 16))
 	}
 	if len(h.Crit) > 0 {
-		return h, fmt.Errorf("%w: crit header", ErrMalformed)
+		return h, nil, fmt.Errorf("%w: crit header", ErrMalformed)
 	}
-	return h, nil
+	return h, hb, nil
 }
 
 // verify checks an RS256 signature over signingInput.
