@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -15,11 +16,23 @@ import (
 )
 
 // Catalog is what the load may ask for: the cameras, some clips of each,
-// and the cameras the restricted person is granted.
+// and the cameras the restricted people are granted.
 type Catalog struct {
 	Cameras []string
 	Clips   map[string][]string // camera -> video ids
 	Granted []string
+	// Granted3 are the restricted3 person's cameras (none: the load sends
+	// nothing as them), and Timeline3 every clip id of those cameras, the
+	// content their timeline must have.
+	Granted3, Timeline3 []string
+}
+
+// grantedTo returns the cameras a restricted caller of kind k is granted.
+func (c Catalog) grantedTo(k Kind) []string {
+	if k == Restricted3 {
+		return c.Granted3
+	}
+	return c.Granted
 }
 
 // Config bounds a load run.
@@ -45,6 +58,8 @@ const (
 	ViewerDeleted   = "viewer DELETE not refused"
 	UnexpectedCode  = "unexpected status"
 	TransportFailed = "transport error"
+	// IndexMismatch (audience.go): the restricted3 timeline is not exactly
+	// the clips of their cameras.
 )
 
 // Report is the outcome of a load run.
@@ -60,6 +75,9 @@ type Report struct {
 	ByRoute    map[string]RouteStats
 	Violations map[string]int
 	Examples   []string // the first few violations, described
+	// Audience holds the full pagings of the restricted3 timeline (one
+	// during the load, one after it), when the catalog has Granted3.
+	Audience []TimelineCheck
 }
 
 // RouteStats are one route's numbers in a run.
@@ -98,8 +116,11 @@ func (r Report) String() string {
 		// Issue 17's goal: the timeline within 1.5x of a camera's list.
 		fmt.Fprintf(&b, "timeline p99 / camera list p99: %.2fx\n", float64(tl.P99)/float64(cam.P99))
 	}
-	for _, name := range []string{ServerError, BadTokenIn, StrangerIn, RestrictedLeak, ViewerDeleted, UnexpectedCode, TransportFailed} {
-		fmt.Fprintf(&b, "%-26s %d\n", name+":", r.Violations[name])
+	for _, name := range []string{ServerError, BadTokenIn, StrangerIn, RestrictedLeak, ViewerDeleted, UnexpectedCode, TransportFailed, IndexMismatch} {
+		fmt.Fprintf(&b, "%-28s %d\n", name+":", r.Violations[name])
+	}
+	for _, tc := range r.Audience {
+		fmt.Fprintf(&b, "restricted3 timeline (audience index): %s\n", tc)
 	}
 	for _, e := range r.Examples {
 		fmt.Fprintf(&b, "  e.g. %s\n", e)
@@ -127,6 +148,8 @@ type call struct {
 	path   string // after the stage URL
 	route  string
 	camera string // the camera a camera-scoped route names
+	// pages is how many timeline pages to read, following nextCursor.
+	pages int
 }
 
 // plan picks the i-th request from the mix: mostly allowed people, a fifth
@@ -138,8 +161,13 @@ func plan(rng *rand.Rand, p People, c Catalog) call {
 		who = p.Viewer
 	case n < 45:
 		who = p.Admin
-	case n < 70:
+	case n < 58:
 		who = p.Restricted
+	case n < 70:
+		who = p.Restricted3
+		if len(c.Granted3) == 0 {
+			who = p.Restricted
+		}
 	case n < 80:
 		who = p.Stranger
 	default:
@@ -159,7 +187,12 @@ func plan(rng *rand.Rand, p People, c Catalog) call {
 	case n < 25:
 		return call{who: who, method: "GET", path: "/cameras", route: "cameras"}
 	case n < 40:
-		return call{who: who, method: "GET", path: fmt.Sprintf("/videos?limit=%d", 1+rng.IntN(50)), route: "timeline"}
+		tl := call{who: who, method: "GET", path: fmt.Sprintf("/videos?limit=%d", 1+rng.IntN(50)), route: "timeline", pages: 1}
+		if who.Kind == Restricted3 {
+			// A few pages of the index, small enough to need cursors.
+			tl.path, tl.pages = fmt.Sprintf("/videos?limit=%d", 3+rng.IntN(8)), 2+rng.IntN(3)
+		}
+		return tl
 	case n < 50:
 		return call{who: who, method: "GET", path: "/videos?camera=" + cam, route: "timeline-camera", camera: cam}
 	case n < 70:
@@ -177,7 +210,8 @@ func plan(rng *rand.Rand, p People, c Catalog) call {
 	}
 }
 
-// expect returns the status c must answer.
+// expect returns the status c must answer; granted are the cameras of a
+// restricted caller.
 func expect(c call, granted []string) int {
 	switch c.who.Kind {
 	case Junk:
@@ -191,7 +225,7 @@ func expect(c call, granted []string) int {
 		}
 		return http.StatusForbidden
 	}
-	if c.who.Kind == Restricted && c.camera != "" && !slices.Contains(granted, c.camera) {
+	if c.who.Kind.restricted() && c.camera != "" && !slices.Contains(granted, c.camera) {
 		return http.StatusForbidden
 	}
 	return http.StatusOK
@@ -210,12 +244,12 @@ func check(c call, granted []string, status int, body []byte) (string, string) {
 		return StrangerIn, describe
 	case c.who.Kind == Viewer && c.method == "DELETE" && status != http.StatusForbidden:
 		return ViewerDeleted, describe
-	case c.who.Kind == Restricted && status < 300 && want != http.StatusOK:
+	case c.who.Kind.restricted() && status < 300 && want != http.StatusOK:
 		return RestrictedLeak, describe
 	case status != want:
 		return UnexpectedCode, describe
 	}
-	if c.who.Kind == Restricted && status == http.StatusOK {
+	if c.who.Kind.restricted() && status == http.StatusOK {
 		if seen := camerasIn(body); len(seen) > 0 {
 			for _, cam := range seen {
 				if !slices.Contains(granted, cam) { // "*" too: all cameras
@@ -280,48 +314,92 @@ func Run(ctx context.Context, cfg Config) Report {
 			}
 		}
 	)
+	// send sends one request of c and checks its answer; it returns the
+	// status and body (ok false on a transport error).
+	send := func(c call) (int, []byte, bool) {
+		req, err := http.NewRequestWithContext(ctx, c.method, cfg.APIURL+c.path, nil)
+		if err != nil {
+			panic(err) // a bad plan, not a bad answer
+		}
+		if c.who.Header != "" {
+			req.Header.Set("Authorization", c.who.Header)
+		}
+		t0 := time.Now()
+		resp, err := client.Do(req)
+		var body []byte
+		if err == nil {
+			body, err = io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		d := time.Since(t0)
+		mu.Lock()
+		defer mu.Unlock()
+		rep.ByKind[c.who.Kind.String()]++
+		if err != nil {
+			if ctx.Err() == nil {
+				violations(TransportFailed, fmt.Sprintf("%s %s %s: %v", c.who.Name, c.method, c.path, err))
+			}
+			return 0, nil, false
+		}
+		rep.Requests++
+		latencies = append(latencies, d)
+		byRoute[c.route] = append(byRoute[c.route], d)
+		rep.ByStatus[resp.StatusCode]++
+		if name, desc := check(c, cfg.Catalog.grantedTo(c.who.Kind), resp.StatusCode, body); name != "" {
+			violations(name, desc)
+		}
+		return resp.StatusCode, body, true
+	}
+	// timeline3 pages through the restricted3 timeline once and compares
+	// it with the catalog's clips of their cameras.
+	timeline3 := func() {
+		tc, err := CheckAudienceTimeline(ctx, client, cfg.APIURL, cfg.People.Restricted3, cfg.Catalog.Granted3, cfg.Catalog.Timeline3)
+		mu.Lock()
+		defer mu.Unlock()
+		rep.Audience = append(rep.Audience, tc)
+		if len(tc.Leaked) > 0 {
+			violations(RestrictedLeak, fmt.Sprintf("%s GET /videos (full paging) showed %d clips of other cameras, e.g. %s (granted %v)",
+				cfg.People.Restricted3.Name, len(tc.Leaked), tc.Leaked[0], cfg.Catalog.Granted3))
+		}
+		switch {
+		case err != nil && ctx.Err() == nil:
+			violations(IndexMismatch, err.Error())
+		case err == nil && !tc.Matches():
+			violations(IndexMismatch, fmt.Sprintf("%s's timeline: %s, want exactly %d clips", cfg.People.Restricted3.Name, tc, len(cfg.Catalog.Timeline3)))
+		}
+	}
+	check3 := len(cfg.Catalog.Granted3) > 0
+	if check3 {
+		wg.Go(timeline3) // under the load
+	}
 	for w := range cfg.Clients {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(w)))
 			for ctx.Err() == nil && next.Add(1) <= int64(cfg.Requests) {
 				c := plan(rng, cfg.People, cfg.Catalog)
-				req, err := http.NewRequestWithContext(ctx, c.method, cfg.APIURL+c.path, nil)
-				if err != nil {
-					panic(err) // a bad plan, not a bad answer
-				}
-				if c.who.Header != "" {
-					req.Header.Set("Authorization", c.who.Header)
-				}
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				var body []byte
-				if err == nil {
-					body, err = io.ReadAll(resp.Body)
-					resp.Body.Close()
-				}
-				d := time.Since(t0)
-				mu.Lock()
-				rep.ByKind[c.who.Kind.String()]++
-				if err != nil {
-					if ctx.Err() == nil {
-						violations(TransportFailed, fmt.Sprintf("%s %s %s: %v", c.who.Name, c.method, c.path, err))
+				base := c.path
+				for page := 1; ; page++ {
+					status, body, ok := send(c)
+					if !ok || status != http.StatusOK || page >= c.pages {
+						break
 					}
-					mu.Unlock()
-					continue
+					var p struct {
+						NextCursor string `json:"nextCursor"`
+					}
+					// A follow-up page is one of the run's requests.
+					if json.Unmarshal(body, &p) != nil || p.NextCursor == "" || ctx.Err() != nil || next.Add(1) > int64(cfg.Requests) {
+						break
+					}
+					c.path = base + "&cursor=" + url.QueryEscape(p.NextCursor)
 				}
-				rep.Requests++
-				latencies = append(latencies, d)
-				byRoute[c.route] = append(byRoute[c.route], d)
-				rep.ByStatus[resp.StatusCode]++
-				if name, desc := check(c, cfg.Catalog.Granted, resp.StatusCode, body); name != "" {
-					violations(name, desc)
-				}
-				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
 	rep.Elapsed = time.Since(start)
+	if check3 {
+		timeline3() // and after it
+	}
 	rep.P50, rep.P99, rep.Max = percentiles(latencies)
 	for route, ds := range byRoute {
 		p50, p99, _ := percentiles(ds)

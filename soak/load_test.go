@@ -2,10 +2,18 @@ package soak_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/camvault/camvault/authorizer/grantstest"
 	"github.com/camvault/camvault/soak"
+	"github.com/camvault/camvault/videos-api/store"
 )
 
 // TestLoad is make soak in small: 2,000 requests from 16 clients against
@@ -31,7 +39,20 @@ func TestLoad(t *testing.T) {
 	if !rep.OK() {
 		t.Errorf("violations: %v", rep.Violations)
 	}
-	for _, kind := range []string{"viewer", "admin", "restricted", "stranger", "junk"} {
+	// The restricted3 timeline, paged in full during the load and after
+	// it, is exactly their cameras' clips (from the audience index).
+	if len(cat.Granted3) != 3 || len(cat.Timeline3) != 30 {
+		t.Fatalf("restricted3 granted %v with %d clips, want 3 cameras and 30 clips", cat.Granted3, len(cat.Timeline3))
+	}
+	if len(rep.Audience) != 2 {
+		t.Errorf("%d full pagings of the restricted3 timeline, want 2", len(rep.Audience))
+	}
+	for _, tc := range rep.Audience {
+		if !tc.OK() || tc.Clips != len(cat.Timeline3) || tc.Pages < 2 {
+			t.Errorf("restricted3 timeline: %s, want %d clips on several pages", tc, len(cat.Timeline3))
+		}
+	}
+	for _, kind := range []string{"viewer", "admin", "restricted", "restricted3", "stranger", "junk"} {
 		if rep.ByKind[kind] == 0 {
 			t.Errorf("the mix sent nothing as %s", kind)
 		}
@@ -58,6 +79,7 @@ func TestChecksCatchViolations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	orig := people
 	// Swap the roles: the admin's token presented as a stranger's, a
 	// viewer's as junk, and the restricted person told it sees everything
 	// but granted one camera.
@@ -76,5 +98,62 @@ func TestChecksCatchViolations(t *testing.T) {
 	rep = soak.Run(ctx, soak.Config{APIURL: s.Info().APIURL, People: people, Catalog: cat2, Requests: 300, Clients: 4, Seed: 3, Client: client})
 	if rep.Violations[soak.RestrictedLeak] == 0 {
 		t.Errorf("no leak reported with an empty grant list: %v", rep.Violations)
+	}
+
+	// The restricted3 person shown a camera outside the set: a catalog
+	// that claims 2 of their 3 cameras. The per-answer checks must catch
+	// it, not only the full timeline paging.
+	cat3 := cat
+	cat3.Granted3 = cat.Granted3[:2]
+	rep = soak.Run(ctx, soak.Config{APIURL: s.Info().APIURL, People: orig, Catalog: cat3, Requests: 300, Clients: 4, Seed: 4, Client: client})
+	perAnswer := false
+	for _, e := range rep.Examples {
+		perAnswer = perAnswer || strings.HasPrefix(e, "restricted3 ") && !strings.Contains(e, "full paging")
+	}
+	if rep.Violations[soak.RestrictedLeak] == 0 || !perAnswer {
+		t.Errorf("no restricted3 leak reported per answer with 2 of 3 cameras listed: %v %q", rep.Violations, rep.Examples)
+	}
+
+	// An index entry lost: the timeline, all of it from the index (its
+	// since predates every clip), misses that clip, and the run says so.
+	// The per-camera merge would still show it, so this also proves the
+	// pages come from the index.
+	// The swapped runs above deleted clips as the "viewer" (an admin's
+	// token): what the timeline must show now is what the admin's
+	// per-camera lists show.
+	all := allClips(t, ctx, client, s.Info().APIURL, orig.Admin.Header)
+	var want []string
+	for _, cam := range cat.Granted3 {
+		want = append(want, all[cam]...)
+	}
+	if tc, err := soak.CheckAudienceTimeline(ctx, client, s.Info().APIURL, orig.Restricted3, cat.Granted3, want); err != nil || !tc.OK() || len(want) < 2 {
+		t.Fatalf("restricted3 timeline before the fault: %s, %v; want %d clips", tc, err, len(want))
+	}
+	lost := want[len(want)/2]
+	lostCam := ""
+	for _, cam := range cat.Granted3 {
+		if slices.Contains(all[cam], lost) {
+			lostCam = cam
+		}
+	}
+	ddb := grantstest.Client(s.Info().DynamoDBURL)
+	if _, err := ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName: aws.String(s.Info().Table),
+		Key: map[string]ddbtypes.AttributeValue{
+			"PK": &ddbtypes.AttributeValueMemberS{Value: "AUD#" + store.AudienceID(cat.Granted3)},
+			"SK": &ddbtypes.AttributeValueMemberS{Value: lost + "#" + lostCam},
+		},
+		ReturnValues: ddbtypes.ReturnValueAllOld,
+	}); err != nil || lostCam == "" {
+		t.Fatalf("delete the index entry of %s/%s: %v", lostCam, lost, err)
+	}
+	tc, err := soak.CheckAudienceTimeline(ctx, client, s.Info().APIURL, orig.Restricted3, cat.Granted3, want)
+	if err != nil || tc.Missing != 1 || tc.Extra != 0 || tc.Clips != len(want)-1 {
+		t.Errorf("timeline with an index entry lost: %s, %v; want 1 missing", tc, err)
+	}
+	cat.Timeline3 = want
+	rep = soak.Run(ctx, soak.Config{APIURL: s.Info().APIURL, People: orig, Catalog: cat, Requests: 100, Clients: 4, Seed: 5, Client: client})
+	if rep.Violations[soak.IndexMismatch] == 0 {
+		t.Errorf("no %q reported with an index entry lost: %v", soak.IndexMismatch, rep.Violations)
 	}
 }

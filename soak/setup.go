@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/camvault/camvault/authorizer/grantstest"
 	"github.com/camvault/camvault/local/stack"
@@ -79,8 +80,10 @@ func Discover(ctx context.Context, client *http.Client, apiURL, adminHeader stri
 	return c, nil
 }
 
-// Prepare grants the restricted person the first camera, mints everyone's
-// tokens and discovers the catalog: all a Run needs besides its bounds.
+// Prepare mints everyone's tokens, gives the restricted3 person their
+// cameras with clips and an audience index (PrepareAudience), grants the
+// restricted person the first camera and discovers the catalog: all a Run
+// needs besides its bounds.
 func Prepare(ctx context.Context, client *http.Client, info stack.Info) (People, Catalog, error) {
 	for _, u := range []string{info.APIURL, info.IssuerURL, info.DynamoDBURL} {
 		if err := Loopback(u); err != nil {
@@ -92,9 +95,23 @@ func Prepare(ctx context.Context, client *http.Client, info stack.Info) (People,
 	if err != nil {
 		return People{}, Catalog{}, err
 	}
+	granted3, timeline3, err := PrepareAudience(ctx, client, info, people.Admin)
+	if err != nil {
+		return People{}, Catalog{}, err
+	}
 	cat, err := Discover(ctx, client, info.APIURL, people.Admin.Header, 20)
 	if err != nil {
 		return People{}, Catalog{}, err
+	}
+	cat.Granted3, cat.Timeline3 = granted3, timeline3
+	outside := 0
+	for _, cam := range cat.Cameras {
+		if !slices.Contains(granted3, cam) && len(cat.Clips[cam]) > 0 {
+			outside++
+		}
+	}
+	if outside == 0 || len(cat.Cameras) < 4 {
+		return People{}, Catalog{}, fmt.Errorf("the stack has %d cameras, %d with clips outside %v; the load needs one at least", len(cat.Cameras), outside, granted3)
 	}
 	cat.Granted = cat.Cameras[:1]
 	if err := Grant(ctx, info, cat.Granted); err != nil {

@@ -38,10 +38,16 @@ const (
 	Stranger
 	// Junk has a missing, malformed, forged, expired or foreign token: 401.
 	Junk
+	// Restricted3 is a viewer limited by a grant to the 3 AudienceCameras:
+	// their timeline comes from the audience index.
+	Restricted3
 )
 
+// restricted reports a kind limited by a grant to some cameras.
+func (k Kind) restricted() bool { return k == Restricted || k == Restricted3 }
+
 func (k Kind) String() string {
-	return [...]string{"viewer", "admin", "restricted", "stranger", "junk"}[k]
+	return [...]string{"viewer", "admin", "restricted", "stranger", "junk", "restricted3"}[k]
 }
 
 // Issuer mints dev-issuer tokens over its HTTP API (POST {issuer}/token).
@@ -78,12 +84,14 @@ func (i Issuer) Token(ctx context.Context, form url.Values) (string, error) {
 // People are the callers of a load run.
 type People struct {
 	Viewer, Admin, Restricted, Stranger Person
-	Junk                                []Person
+	// Restricted3 is granted the 3 AudienceCameras (PrepareAudience).
+	Restricted3 Person
+	Junk        []Person
 }
 
 // All lists every caller, junk last.
 func (p People) All() []Person {
-	return append([]Person{p.Viewer, p.Admin, p.Restricted, p.Stranger}, p.Junk...)
+	return append([]Person{p.Viewer, p.Admin, p.Restricted, p.Restricted3, p.Stranger}, p.Junk...)
 }
 
 // Emails of the callers with real tokens. RestrictedEmail must be admitted
@@ -96,14 +104,14 @@ const (
 )
 
 // MintPeople gets tokens for the viewer, admin, stranger and restricted
-// person from the dev issuer and makes the junk tokens.
+// people from the dev issuer and makes the junk tokens.
 func MintPeople(ctx context.Context, iss Issuer) (People, error) {
 	var p People
 	for _, x := range []struct {
 		dst   *Person
 		email string
 		kind  Kind
-	}{{&p.Viewer, ViewerEmail, Viewer}, {&p.Admin, AdminEmail, Admin}, {&p.Restricted, RestrictedEmail, Restricted}, {&p.Stranger, StrangerEmail, Stranger}} {
+	}{{&p.Viewer, ViewerEmail, Viewer}, {&p.Admin, AdminEmail, Admin}, {&p.Restricted, RestrictedEmail, Restricted}, {&p.Restricted3, Restricted3Email, Restricted3}, {&p.Stranger, StrangerEmail, Stranger}} {
 		tok, err := iss.Token(ctx, url.Values{"email": {x.email}})
 		if err != nil {
 			return People{}, err

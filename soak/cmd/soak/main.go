@@ -61,8 +61,8 @@ func run(bin string, requests, clients int, deadline time.Duration, seed uint64,
 	if err != nil {
 		return err
 	}
-	fmt.Printf("soak: %d cameras, restricted person granted %v, %d junk tokens; %d requests from %d clients (deadline %s)\n",
-		len(cat.Cameras), cat.Granted, len(people.Junk), requests, clients, deadline)
+	fmt.Printf("soak: %d cameras, restricted person granted %v, restricted3 granted %v (%d clips, audience index), %d junk tokens; %d requests from %d clients (deadline %s)\n",
+		len(cat.Cameras), cat.Granted, cat.Granted3, len(cat.Timeline3), len(people.Junk), requests, clients, deadline)
 	rep := soak.Run(ctx, soak.Config{APIURL: p.Info.APIURL, People: people, Catalog: cat, Requests: requests, Clients: clients, Seed: seed, Client: client})
 	fmt.Print(rep.String())
 	if report != "" {
