@@ -237,7 +237,7 @@ func (a *App) putGrant(ctx context.Context, req events.APIGatewayProxyRequest, c
 	}
 	// The revocation first: from the moment the grant changes, requests
 	// already authorized are held to the new grant.
-	if err := a.store.PutRevocation(ctx, grant.Revocation{Subject: subj, At: a.now(), Role: role, All: all, Cameras: cams}); err != nil {
+	if err := a.store.PutRevocation(ctx, grant.Changed(after, a.now())); err != nil {
 		return events.APIGatewayProxyResponse{}, err
 	}
 	before, err := a.grants.Put(ctx, after)
@@ -311,7 +311,7 @@ func (a *App) deleteGrant(ctx context.Context, req events.APIGatewayProxyRequest
 		}
 		return events.APIGatewayProxyResponse{}, fieldError(err)
 	}
-	if err := a.store.PutRevocation(ctx, grant.Revocation{Subject: subj, At: a.now(), Removed: true}); err != nil {
+	if err := a.store.PutRevocation(ctx, grant.Removal(subj, a.now())); err != nil {
 		return events.APIGatewayProxyResponse{}, err
 	}
 	before, err := a.grants.Delete(ctx, subj)

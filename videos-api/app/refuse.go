@@ -29,7 +29,7 @@ const (
 
 // maxClockAhead is how far a camera's capture time may run ahead of the
 // upload (S3's event time) before ingest refuses it as a broken clock.
-const maxClockAhead = 24 * time.Hour
+const maxClockAhead = clip.MaxClockAhead
 
 // refuse logs an upload that ingest leaves unrecorded, at WARN with msg
 // "upload refused" (a CloudWatch Logs metric filter counts these and an

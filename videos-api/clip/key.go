@@ -17,6 +17,12 @@ const KeyPrefix = "clips/"
 // without milliseconds and RFC 3339 times.
 const KeyTimeLayout = "20060102T150405.000Z"
 
+// MaxClockAhead is how far a camera's capture time may run ahead of the
+// upload (S3's event time) before ingest refuses the clip as a broken
+// clock. What relies on every new clip being ingested after some moment
+// (an audience's since) adds it as a margin.
+const MaxClockAhead = 24 * time.Hour
+
 // keyTimeLayouts are the capture-time spellings a key may use.
 var keyTimeLayouts = []string{KeyTimeLayout, "20060102T150405Z", time.RFC3339Nano}
 

@@ -108,7 +108,11 @@ func TestApply(t *testing.T) {
 		{"domain removed, email grant wins", ana(SourceEmailGrant, t0.Add(-time.Hour), Viewer, both), []Revocation{domainRemoved, domainNarrowed}, "viewer [front porch] true"},
 		{"domain narrowed, static", ana(SourceStatic, t0.Add(-time.Hour), Viewer, both), []Revocation{domainNarrowed}, "viewer [porch] true"},
 		{"demoted", ana(SourceEmailGrant, t0.Add(-time.Hour), Admin, both), []Revocation{{Subject: "ana@example.com", At: t0, Role: Viewer, All: true}}, "viewer [front porch] true"},
-		{"unknown role demotes", ana(SourceEmailGrant, t0.Add(-time.Hour), Admin, both), []Revocation{{Subject: "ana@example.com", At: t0, Role: "root", All: true}}, "viewer [front porch] true"},
+		{"unknown role denies, as the authorizer does", ana(SourceEmailGrant, t0.Add(-time.Hour), Admin, both), []Revocation{{Subject: "ana@example.com", At: t0, Role: "root", All: true}}, " [] false"},
+		{"blocked, admitted statically", ana(SourceStatic, t0.Add(-time.Hour), Viewer, both), []Revocation{{Subject: "ana@example.com", At: t0, Role: Blocked, All: true}}, " [] false"},
+		{"domain blocked, admitted statically", ana(SourceStatic, t0.Add(-time.Hour), Viewer, both), []Revocation{{Subject: "example.com", At: t0, Role: Blocked, All: true}}, " [] false"},
+		{"domain blocked, email grant wins", ana(SourceEmailGrant, t0.Add(-time.Hour), Viewer, both), []Revocation{{Subject: "example.com", At: t0, Role: Blocked, All: true}}, "viewer [front porch] true"},
+		{"blocked after the lag", ana(SourceStatic, t0.Add(Lag), Viewer, both), []Revocation{{Subject: "ana@example.com", At: t0, Role: Blocked, All: true}}, "viewer [front porch] true"},
 		{"someone else's", ana(SourceEmailGrant, t0.Add(-time.Hour), Viewer, both), []Revocation{{Subject: "bo@example.com", At: t0, Removed: true}}, "viewer [front porch] true"},
 	}
 	for _, tt := range tests {

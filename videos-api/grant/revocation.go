@@ -27,6 +27,18 @@ type Revocation struct {
 	Cameras []string
 }
 
+// Changed is the record of writing g at at (the audience of a restricted
+// g is registered first: see store.RegisterGrantAudience). Every writer of
+// grants, the console and the grants CLI, builds its record here.
+func Changed(g Grant, at time.Time) Revocation {
+	return Revocation{Subject: g.Subject, At: at, Role: g.Role, All: g.All, Cameras: slices.Clone(g.Cameras)}
+}
+
+// Removal is the record of deleting subject's grant at at.
+func Removal(subject string, at time.Time) Revocation {
+	return Revocation{Subject: subject, At: at, Removed: true}
+}
+
 // Source is what admitted a request, as the authorizer's context says
 // (key "access").
 type Source string
@@ -96,8 +108,13 @@ func Apply(a Authorized, revs []Revocation) (role Role, acc clip.Access, ok bool
 			}
 			continue
 		}
+		if r.Role != Viewer && r.Role != Admin {
+			// Blocked, or a role the authorizer does not know: it denies
+			// whoever this grant applies to, so this does too.
+			return "", clip.Access{}, false
+		}
 		if r.Role != Admin {
-			role = Viewer // an unknown role demotes: fail closed
+			role = Viewer
 		}
 		acc = intersect(acc, r.All, r.Cameras)
 	}

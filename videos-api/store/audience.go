@@ -17,6 +17,7 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/grant"
 )
 
 // The audience index: the timeline of a person restricted to more than
@@ -113,6 +114,26 @@ func (s *Store) RegisterAudience(ctx context.Context, cameras []string, since ti
 		return false, fmt.Errorf("store: registering audience %s: %w", id, err)
 	}
 	return true, nil
+}
+
+// AudienceSinceMargin is how long after its registration an audience's
+// index is trusted: a clip ingested before the registration can carry a
+// capture time up to clip.MaxClockAhead ahead of its upload, and a minute
+// more covers clock differences between S3 and the writer. Every clip
+// captured from registration + margin on is ingested after the registry
+// item is durable, so it has its index entry.
+const AudienceSinceMargin = clip.MaxClockAhead + time.Minute
+
+// RegisterGrantAudience registers the camera set of g, written at now,
+// when g is restricted to more than MergeMaxCameras cameras, with since
+// now + AudienceSinceMargin (RegisterAudience: an existing registration is
+// kept). Every writer of grants, the console and the grants CLI, calls it
+// before it writes the grant's revocation record and then the grant.
+func (s *Store) RegisterGrantAudience(ctx context.Context, g grant.Grant, now time.Time) (bool, error) {
+	if g.All {
+		return false, nil
+	}
+	return s.RegisterAudience(ctx, g.Cameras, now.Add(AudienceSinceMargin))
 }
 
 func decodeAudience(item map[string]ddbtypes.AttributeValue) (Audience, error) {
