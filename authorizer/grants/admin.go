@@ -45,28 +45,43 @@ func NewAdmin(client AdminAPI, table string) (*Admin, error) {
 	return &Admin{client: client, table: table, now: time.Now}, nil
 }
 
+// CheckGrant checks and normalises what Put writes, without writing: it
+// returns the subject as Put stores it (access.Canonical) and the cameras
+// sorted and unique, nil for every camera. A caller that records the change
+// elsewhere first (the grants CLI's revocation record) checks with it.
+func CheckGrant(subject, role string, cameras []string) (string, []string, error) {
+	subject = access.Canonical(subject)
+	if !access.ValidSubject(subject) {
+		return "", nil, fmt.Errorf("subject %q is not an address or a domain", subject)
+	}
+	if role != string(access.Viewer) && role != string(access.Admin) && role != RoleBlocked {
+		return "", nil, fmt.Errorf("role %q: want viewer, admin or blocked", role)
+	}
+	if len(cameras) == 0 {
+		return subject, nil, nil
+	}
+	for _, c := range cameras {
+		if !access.ValidCameraID(c) {
+			return "", nil, fmt.Errorf("camera id %q: want 1-63 of a-z, 0-9 and -, not starting with -", c)
+		}
+	}
+	return subject, slices.Compact(slices.Sorted(slices.Values(cameras))), nil
+}
+
 // Put writes a grant for subject (an address or a domain, normalised with
 // access.Canonical) with role viewer, admin or blocked, limited to cameras
 // (nil or empty: every camera). It returns the subject as stored.
 func (a *Admin) Put(ctx context.Context, subject, role string, cameras []string) (string, error) {
-	subject = access.Canonical(subject)
-	if !access.ValidSubject(subject) {
-		return "", fmt.Errorf("subject %q is not an address or a domain", subject)
-	}
-	if role != string(access.Viewer) && role != string(access.Admin) && role != RoleBlocked {
-		return "", fmt.Errorf("role %q: want viewer, admin or blocked", role)
+	subject, cameras, err := CheckGrant(subject, role, cameras)
+	if err != nil {
+		return "", err
 	}
 	item := map[string]ddbtypes.AttributeValue{
 		AttrSubject: &ddbtypes.AttributeValueMemberS{Value: subject},
 		AttrRole:    &ddbtypes.AttributeValueMemberS{Value: role},
 	}
-	if len(cameras) > 0 {
-		for _, c := range cameras {
-			if !access.ValidCameraID(c) {
-				return "", fmt.Errorf("camera id %q: want 1-63 of a-z, 0-9 and -, not starting with -", c)
-			}
-		}
-		item[AttrCameras] = &ddbtypes.AttributeValueMemberSS{Value: slices.Compact(slices.Sorted(slices.Values(cameras)))}
+	if cameras != nil {
+		item[AttrCameras] = &ddbtypes.AttributeValueMemberSS{Value: cameras}
 	}
 	if _, err := a.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(a.table), Item: item}); err != nil {
 		return "", fmt.Errorf("put grant %s: %w", subject, err)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -15,6 +16,9 @@ import (
 	"github.com/camvault/camvault/authorizer/grants"
 	"github.com/camvault/camvault/authorizer/grantstest"
 	"github.com/camvault/camvault/dynalite/dynalitetest"
+	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/grant"
+	"github.com/camvault/camvault/videos-api/store"
 )
 
 func TestRun(t *testing.T) {
@@ -25,8 +29,11 @@ func TestRun(t *testing.T) {
 	if err := grantstest.CreateTable(ctx, client, table); err != nil {
 		t.Fatal(err)
 	}
+	if err := store.CreateTable(ctx, client, "camvault-clips"); err != nil {
+		t.Fatal(err)
+	}
 	localJSON := filepath.Join(t.TempDir(), "local.json")
-	if err := os.WriteFile(localJSON, []byte(`{"dynamodbUrl":"`+endpoint+`","allowlistTable":"`+table+`"}`), 0o600); err != nil {
+	if err := os.WriteFile(localJSON, []byte(`{"dynamodbUrl":"`+endpoint+`","allowlistTable":"`+table+`","table":"camvault-clips"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	run := func(args ...string) (int, string, string) {
@@ -76,5 +83,259 @@ func TestRun(t *testing.T) {
 	}
 	if code, out, _ := run("list"); code != 0 || !strings.Contains(out, "sub=222") {
 		t.Errorf("list after re-bind: %d\n%s", code, out)
+	}
+}
+
+// env is a fixture: dynalite with an allowlist table and a clips table.
+type env struct {
+	ctx    context.Context
+	client *dynamodb.Client
+	allow  string
+	clips  *store.Store
+	// local is a local.json describing both tables.
+	local string
+}
+
+func newEnv(t *testing.T) env {
+	t.Helper()
+	ctx := context.Background()
+	endpoint := dynalitetest.Start(t)
+	client := grantstest.Client(endpoint)
+	e := env{ctx: ctx, client: client, allow: "camvault-allowlist", clips: store.New(client, "camvault-clips")}
+	if err := grantstest.CreateTable(ctx, client, e.allow); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CreateTable(ctx, client, "camvault-clips"); err != nil {
+		t.Fatal(err)
+	}
+	e.local = filepath.Join(t.TempDir(), "local.json")
+	if err := os.WriteFile(e.local, []byte(`{"dynamodbUrl":"`+endpoint+`","allowlistTable":"`+e.allow+`","table":"camvault-clips"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// For --table: the default AWS configuration, pointed at dynalite
+	// (never at AWS) and reading no file of this machine.
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_DYNAMODB": endpoint, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": "us-east-1",
+		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+	} {
+		t.Setenv(k, v)
+	}
+	return e
+}
+
+func (e env) run(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := Run(e.ctx, args, Env{Stdout: &out, Stderr: &errOut, Lookup: func(string) (string, bool) { return "", false }})
+	return code, out.String(), errOut.String()
+}
+
+func (e env) revocations(t *testing.T) map[string]grant.Revocation {
+	t.Helper()
+	revs, err := e.clips.Revocations(e.ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]grant.Revocation{}
+	for _, r := range revs {
+		out[r.Subject] = r
+	}
+	return out
+}
+
+func (e env) audiences(t *testing.T) []store.Audience {
+	t.Helper()
+	auds, err := e.clips.Audiences(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auds
+}
+
+// TestChangesAreRecorded: put and delete on the local stack write what
+// the console writes in the clips table, and what the API's handlers read
+// there holds already-authorized requests to the change.
+func TestChangesAreRecorded(t *testing.T) {
+	e := newEnv(t)
+	decided := time.Now().Add(-time.Minute) // a token API Gateway authorized before the changes
+	ana := func(src grant.Source) grant.Authorized {
+		return grant.Authorized{Email: "ana@example.com", Domain: "example.com", Source: src, At: decided,
+			Role: grant.Viewer, Access: clip.Access{All: true}}
+	}
+
+	code, out, stderr := e.run("--local-json", e.local, "put", "Ana@Example.com", "viewer", "side,front,porch")
+	if code != 0 || !strings.Contains(out, "registered the audience index of cameras front,porch,side") || stderr != "" {
+		t.Fatalf("put: %d %q %q", code, out, stderr)
+	}
+	auds := e.audiences(t)
+	if len(auds) != 1 || strings.Join(auds[0].Cameras, ",") != "front,porch,side" || auds[0].ID != store.AudienceID([]string{"front", "porch", "side"}) {
+		t.Fatalf("audiences after a 3-camera put: %+v", auds)
+	}
+	if auds[0].Since.Before(decided.Add(store.AudienceSinceMargin)) {
+		t.Errorf("since %v: want the put's time + AudienceSinceMargin", auds[0].Since)
+	}
+	r := e.revocations(t)["ana@example.com"]
+	if r.Removed || r.Role != grant.Viewer || r.All || strings.Join(r.Cameras, ",") != "front,porch,side" {
+		t.Errorf("revocation after put: %+v", r)
+	}
+	if _, acc, ok := grant.Apply(ana(grant.SourceStatic), []grant.Revocation{r}); !ok || acc.All || len(acc.Cameras) != 3 {
+		t.Errorf("a token authorized before the put keeps %v %v, want the 3 cameras", acc, ok)
+	}
+
+	// The same set again, in another order: still one audience, its since kept.
+	code, out, _ = e.run("--local-json", e.local, "put", "ana@example.com", "viewer", "porch,front,side,front")
+	if code != 0 || strings.Contains(out, "registered") {
+		t.Fatalf("second put: %d %q", code, out)
+	}
+	if again := e.audiences(t); len(again) != 1 || !again[0].Since.Equal(auds[0].Since) {
+		t.Errorf("audiences after the same put again: %+v, want %+v", again, auds)
+	}
+	// Two cameras: the merge serves them, no audience.
+	if code, out, _ := e.run("--local-json", e.local, "put", "bo@example.com", "viewer", "front,porch"); code != 0 || strings.Contains(out, "registered") {
+		t.Errorf("2-camera put: %d %q", code, out)
+	}
+	if n := len(e.audiences(t)); n != 1 {
+		t.Errorf("%d audiences after a 2-camera put, want 1", n)
+	}
+
+	code, out, stderr = e.run("--local-json", e.local, "delete", "ana@example.com")
+	if code != 0 || !strings.Contains(out, "recorded the revocation") {
+		t.Fatalf("delete: %d %q %q", code, out, stderr)
+	}
+	r = e.revocations(t)["ana@example.com"]
+	if !r.Removed || r.At.Before(decided) {
+		t.Fatalf("revocation after delete: %+v", r)
+	}
+	if _, _, ok := grant.Apply(ana(grant.SourceEmailGrant), []grant.Revocation{r}); ok {
+		t.Error("a token authorized by the deleted grant still works")
+	}
+	if code, out, _ := e.run("--local-json", e.local, "list"); code != 0 || strings.Contains(out, `"ana@example.com"`) {
+		t.Errorf("the grant is still listed after delete: %d\n%s", code, out)
+	}
+
+	// Blocking someone a static rule admits bites at once too.
+	if code, out, stderr := e.run("--local-json", e.local, "put", "cy@example.com", "blocked", "a,b,c"); code != 0 || strings.Contains(out, "registered") {
+		t.Fatalf("put blocked: %d %q %q", code, out, stderr)
+	}
+	r = e.revocations(t)["cy@example.com"]
+	cy := ana(grant.SourceStatic)
+	cy.Email = "cy@example.com"
+	if _, _, ok := grant.Apply(cy, []grant.Revocation{r}); ok {
+		t.Errorf("a token authorized before the block still works: %+v", r)
+	}
+	if n := len(e.audiences(t)); n != 1 {
+		t.Errorf("%d audiences after a blocked put, want 1", n)
+	}
+
+	// Deleting a non-canonical item (never looked up) revokes nothing, not
+	// even the canonical subject's grant.
+	if code, _, _ := e.run("--local-json", e.local, "put", "dee@example.com", "viewer"); code != 0 {
+		t.Fatal("put dee")
+	}
+	before := e.revocations(t)["dee@example.com"]
+	if _, err := e.client.PutItem(e.ctx, &dynamodb.PutItemInput{TableName: aws.String(e.allow), Item: map[string]ddbtypes.AttributeValue{
+		"subject": &ddbtypes.AttributeValueMemberS{Value: "Dee@Example.com"}, "role": &ddbtypes.AttributeValueMemberS{Value: "viewer"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := e.run("--local-json", e.local, "delete", "Dee@Example.com"); code != 0 || strings.Contains(out, "recorded") {
+		t.Errorf("delete non-canonical: %d %q", code, out)
+	}
+	revs := e.revocations(t)
+	if _, ok := revs["Dee@Example.com"]; ok || !revs["dee@example.com"].At.Equal(before.At) || revs["dee@example.com"].Removed {
+		t.Errorf("revocations after deleting a non-canonical item: %+v", revs)
+	}
+	// bind and unbind write no record.
+	n := len(revs)
+	for _, args := range [][]string{{"bind", "eve@example.com", "123"}, {"unbind", "eve@example.com"}} {
+		if code, _, stderr := e.run(append([]string{"--local-json", e.local}, args...)...); code != 0 || stderr != "" {
+			t.Errorf("%v: %d %q", args, code, stderr)
+		}
+	}
+	if got := len(e.revocations(t)); got != n {
+		t.Errorf("%d revocation records after bind and unbind, want %d", got, n)
+	}
+}
+
+// TestRecordFirst: when the clips table cannot be written, the grant is
+// not written either (the record comes first, as in the console).
+func TestRecordFirst(t *testing.T) {
+	e := newEnv(t)
+	local := filepath.Join(t.TempDir(), "local.json")
+	b, _ := os.ReadFile(e.local)
+	if err := os.WriteFile(local, []byte(strings.Replace(string(b), `"table":"camvault-clips"`, `"table":"no-such-table"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := e.run("--local-json", local, "put", "ana@example.com", "viewer", "a,b,c"); code != 1 || !strings.Contains(stderr, "audience") {
+		t.Errorf("put with no clips table: %d %q", code, stderr)
+	}
+	if code, _, stderr := e.run("--local-json", local, "put", "ana@example.com", "viewer"); code != 1 || !strings.Contains(stderr, "revocation") {
+		t.Errorf("put with no clips table: %d %q", code, stderr)
+	}
+	if code, out, _ := e.run("--local-json", local, "list"); code != 0 || strings.Contains(out, "ana@example.com") {
+		t.Errorf("a grant was written though its record failed: %d\n%s", code, out)
+	}
+	// A local.json without the clips table refuses to change grants.
+	if err := os.WriteFile(local, []byte(strings.Replace(string(b), `,"table":"camvault-clips"`, ``, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := e.run("--local-json", local, "delete", "ana@example.com"); code != 1 || !strings.Contains(stderr, "no table") {
+		t.Errorf("delete with a local.json without table: %d %q", code, stderr)
+	}
+	if code, _, _ := e.run("--local-json", local, "list"); code != 0 {
+		t.Errorf("list with a local.json without table: %d", code)
+	}
+}
+
+// TestDeployedStage: --table with --clips-table records like the local
+// stack; without it the grant is still written, with one warning line.
+func TestDeployedStage(t *testing.T) {
+	e := newEnv(t)
+	code, out, stderr := e.run("--table", e.allow, "--clips-table", "camvault-clips", "put", "ana@example.com", "viewer", "a,b,c")
+	if code != 0 || stderr != "" || !strings.Contains(out, "registered the audience") {
+		t.Fatalf("put with --clips-table: %d %q %q", code, out, stderr)
+	}
+	if _, ok := e.revocations(t)["ana@example.com"]; !ok {
+		t.Error("no revocation record after put with --clips-table")
+	}
+	code, out, stderr = e.run("--table", e.allow, "put", "bo@example.com", "viewer", "d,e,f")
+	if code != 0 || !strings.Contains(out, `granted "bo@example.com" viewer`) {
+		t.Fatalf("put without --clips-table: %d %q %q", code, out, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if len(lines) != 1 || !strings.Contains(stderr, "warning") || !strings.Contains(stderr, "--clips-table") ||
+		!strings.Contains(stderr, "authorizer cache expires") || !strings.Contains(stderr, "audience index") || !strings.Contains(stderr, "VideosTableName") {
+		t.Errorf("want one warning line, got %q", stderr)
+	}
+	if _, ok := e.revocations(t)["bo@example.com"]; ok || len(e.audiences(t)) != 1 {
+		t.Error("a record was written without --clips-table")
+	}
+	if code, _, stderr := e.run("--table", e.allow, "delete", "bo@example.com"); code != 0 || !strings.Contains(stderr, "warning") {
+		t.Errorf("delete without --clips-table: %d %q", code, stderr)
+	}
+	if code, out, stderr := e.run("--table", e.allow, "list"); code != 0 || stderr != "" || strings.Contains(out, "bo@example.com") {
+		t.Errorf("list without --clips-table: %d %q %q", code, out, stderr)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	e := newEnv(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--clips-table", "camvault-clips", "list"}, "--clips-table needs --table"},
+		{[]string{"--local-json", e.local, "--clips-table", "camvault-clips", "put", "a@example.com", "viewer"}, "--clips-table needs --table"},
+		{[]string{"--table", e.allow, "--clips-table", e.allow, "list"}, "not its allowlist table"},
+		{[]string{"--table", e.allow, "--local-json", e.local, "list"}, "exclude each other"},
+		{[]string{"--region", "eu-west-1", "list"}, "--region needs --table"},
+		{[]string{"--clips-table"}, "flag needs an argument"},
+	} {
+		if code, _, stderr := e.run(tt.args...); code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: %d %q, want exit 2 and %q", tt.args, code, stderr, tt.want)
+		}
+	}
+	if n := len(e.revocations(t)); n != 0 {
+		t.Errorf("%d revocation records after refused commands", n)
 	}
 }
