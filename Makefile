@@ -146,7 +146,7 @@ export: ## export the deployed STAGE's API from API Gateway (FORMAT=swagger|oas3
 	scripts/export-api.sh $(STAGE) $(or $(FORMAT),oas30)
 
 .PHONY: grants
-grants: ## list or change grants and address bindings: ARGS="list" for the local stack, ARGS="--table NAME unbind a@example.com" for a stage
+grants: ## list or change grants and address bindings: ARGS="list" for the local stack, ARGS="--table NAME --clips-table NAME delete a@example.com" for a stage
 	go run ./scripts/grants $(ARGS)
 
 .PHONY: token
