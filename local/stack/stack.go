@@ -129,7 +129,9 @@ type Info struct {
 	// {pushUrl}/push/{name}; GET {pushUrl}/received lists what it got.
 	PushURL string `json:"pushUrl"`
 	Bucket  string `json:"bucket"`
-	Table   string `json:"table"`
+	// Table is the clips table (clips, cameras, revocation records and
+	// audiences: the grants CLI records its changes there).
+	Table string `json:"table"`
 	// AllowlistTable is the authorizer's table of dynamic grants.
 	AllowlistTable string `json:"allowlistTable"`
 	ClientID       string `json:"clientId"`

@@ -25,7 +25,9 @@ type Stack struct {
 	S3URL       string `json:"s3Url"`
 	DynamoDBURL string `json:"dynamodbUrl"`
 	Bucket      string `json:"bucket"`
-	Table       string `json:"table"`
+	// Table is the clips table (clips, cameras, revocation records and
+	// audiences: the grants CLI records its changes there).
+	Table string `json:"table"`
 	// AllowlistTable is the authorizer's table of grants and address bindings.
 	AllowlistTable string `json:"allowlistTable"`
 	ClientID       string `json:"clientId"`
