@@ -546,6 +546,12 @@ func (s *Stack) KillDynamoDB() error {
 	if d == nil {
 		return errors.New("dynalite is not running")
 	}
+	select {
+	case <-d.Done():
+		// Exited, and the supervisor has not yet noticed: still down.
+		return errors.New("dynalite is not running")
+	default:
+	}
 	d.Kill()
 	return nil
 }
