@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,34 +53,30 @@ type coldFixture struct {
 	env                 []string
 }
 
-var (
-	coldOnce sync.Once
-	cold     *coldFixture
-)
-
+// newColdFixture starts the fixture for one test or benchmark; its
+// servers stop when tb ends, so each caller has its own (a fixture shared
+// through the process would be dead for the next test of a -count=2 run).
 func newColdFixture(tb testing.TB) *coldFixture {
-	coldOnce.Do(func() {
-		endpoint := dynalitetest.Start(tb)
-		if err := store.CreateTable(context.Background(), ddbClient(endpoint), "clips"); err != nil {
-			tb.Fatal(err)
-		}
-		if err := grantstest.CreateTable(context.Background(), grantstest.Client(endpoint), "camvault-allowlist"); err != nil {
-			tb.Fatal(err)
-		}
-		s3srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
-		f := &coldFixture{}
-		var ddbURL, s3URL, smURL string
-		f.dynamo, ddbURL = newCounter(tb, endpoint)
-		f.s3, s3URL = newCounter(tb, s3srv.URL)
-		f.secrets, smURL = newCounter(tb, s3srv.URL)
-		f.env = []string{"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=cold", "AWS_SECRET_ACCESS_KEY=cold",
-			"AWS_ENDPOINT_URL_DYNAMODB=" + ddbURL, "AWS_ENDPOINT_URL_S3=" + s3URL, "AWS_ENDPOINT_URL_SECRETS_MANAGER=" + smURL,
-			"TABLE_NAME=clips", "BUCKET_NAME=clips", "WEB_ORIGIN=https://videos.example.com",
-			"CURSOR_SECRET=cold-start-cursor-secret-0123456789", "ALLOWLIST_TABLE=camvault-allowlist", "ADMIN_EMAILS=admin@example.com",
-			"VAPID_SECRET=cold-start-vapid-secret-0123456789abcdef"}
-		cold = f
-	})
-	return cold
+	endpoint := dynalitetest.Start(tb)
+	if err := store.CreateTable(context.Background(), ddbClient(endpoint), "clips"); err != nil {
+		tb.Fatal(err)
+	}
+	if err := grantstest.CreateTable(context.Background(), grantstest.Client(endpoint), "camvault-allowlist"); err != nil {
+		tb.Fatal(err)
+	}
+	s3srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	tb.Cleanup(s3srv.Close)
+	f := &coldFixture{}
+	var ddbURL, s3URL, smURL string
+	f.dynamo, ddbURL = newCounter(tb, endpoint)
+	f.s3, s3URL = newCounter(tb, s3srv.URL)
+	f.secrets, smURL = newCounter(tb, s3srv.URL)
+	f.env = []string{"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=cold", "AWS_SECRET_ACCESS_KEY=cold",
+		"AWS_ENDPOINT_URL_DYNAMODB=" + ddbURL, "AWS_ENDPOINT_URL_S3=" + s3URL, "AWS_ENDPOINT_URL_SECRETS_MANAGER=" + smURL,
+		"TABLE_NAME=clips", "BUCKET_NAME=clips", "WEB_ORIGIN=https://videos.example.com",
+		"CURSOR_SECRET=cold-start-cursor-secret-0123456789", "ALLOWLIST_TABLE=camvault-allowlist", "ADMIN_EMAILS=admin@example.com",
+		"VAPID_SECRET=cold-start-vapid-secret-0123456789abcdef"}
+	return f
 }
 
 // firstEvents are each function's first invocation: an answer that
