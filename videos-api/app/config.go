@@ -71,6 +71,17 @@ type Config struct {
 	// asynchronously, the local stack runs it in a goroutine. Its error is
 	// logged, never returned: alerts never fail ingest.
 	Notify func(ctx context.Context, ev push.ClipEvent) error
+	// JobRunnerFunction is the job runner Lambda that POST /jobs invokes
+	// asynchronously for each new job, and that the runner invokes to hand
+	// a job on (JOB_RUNNER_FUNCTION_NAME); empty starts no runner unless
+	// StartJob is set.
+	JobRunnerFunction string
+	// StartJob, when set, hands a job to the job runner (App.RunJob). It
+	// must not block: the Lambda wiring invokes the runner asynchronously,
+	// the local stack runs it in a goroutine. POST /jobs logs its error and
+	// still answers 201 (the job can be driven by /run); the runner returns
+	// it, so Lambda retries the invocation.
+	StartJob func(ctx context.Context, ev JobEvent) error
 	// AllowLoopbackPush admits http push endpoints on loopback hosts (the
 	// local stack's push service stand-in); never set in AWS.
 	AllowLoopbackPush bool
@@ -100,6 +111,8 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 		Owners:         owners(get("ADMIN_EMAILS")),
 		VAPIDSecret:    []byte(get("VAPID_SECRET")),
 		AlertsFunction: get("ALERTS_FUNCTION_NAME"),
+
+		JobRunnerFunction: get("JOB_RUNNER_FUNCTION_NAME"),
 	}
 	var errs []error
 	if s := get("RETENTION_DAYS"); s != "" {

@@ -83,6 +83,13 @@ func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with the app's configuration changed by configure
+// (after the test clock and logger are set) before the app is built.
+func newEnvWith(t testing.TB, configure func(*app.Config, *testClock)) *env {
+	t.Helper()
 	ctx := context.Background()
 	creds := credentials.NewStaticCredentialsProvider("AKIDTEST", "secret-test", "")
 	ddb := dynamodb.New(dynamodb.Options{
@@ -110,6 +117,9 @@ func newEnv(t testing.TB) *env {
 	}
 	cfg.Now = clock.Now
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if configure != nil {
+		configure(&cfg, clock)
+	}
 	a := app.New(cfg, ddb, s3c)
 	return &env{t: t, app: a, h: a.Handlers(), ddb: ddb, s3: s3c, s3URL: srv.URL, table: table, clock: clock, tags: tags}
 }

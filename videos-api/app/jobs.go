@@ -24,8 +24,9 @@ import (
 // cameras) or one camera and a time range. POST /jobs records the job;
 // each POST /jobs/{jobId}/run moves it on by at most JobBatch clips and
 // answers its progress (202 while running, 200 when done), so the job runs
-// as long as someone calls: the web client calls in a loop and draws the
-// progress bar. A job's state is in the table after every clip, so a run
+// as long as someone calls. POST /jobs also hands the new job to the job
+// runner (RunJob, the job-runner Lambda), which runs it to the end on the
+// server, so the web client only polls GET /jobs/{jobId} for progress. A job's state is in the table after every clip, so a run
 // that stops (a crash, a timeout, a closed tab) is resumed by the next call
 // from the first clip it had not finished, and two callers at once never
 // count a clip twice. Deletes skip kept clips unless includeKept; each
@@ -282,13 +283,26 @@ func (a *App) createJob(ctx context.Context, req events.APIGatewayProxyRequest, 
 		return events.APIGatewayProxyResponse{}, err
 	}
 	a.log.Info("created bulk job", "audit", "job.create", "email", c.Email, "job", id, "action", r.Action)
+	a.startJobRunner(ctx, id)
 	return a.json(http.StatusCreated, toJobJSON(j)), nil
 }
 
 // runJob processes up to JobBatch clips of j, writing its state after each.
 func (a *App) runJob(ctx context.Context, c Caller, j store.Job, sel jobSelection) (store.Job, error) {
-	for n := 0; n < JobBatch && !j.Done; n++ {
+	return a.stepJob(ctx, c, j, sel, JobBatch)
+}
+
+// stepJob processes up to n clips of j, writing its state after each: the
+// one step code of POST /jobs/{jobId}/run and of the job runner. When
+// another runner moved the job first it answers the job as it is now.
+func (a *App) stepJob(ctx context.Context, c Caller, j store.Job, sel jobSelection, n int) (store.Job, error) {
+	for ; n > 0 && !j.Done; n-- {
 		v, cursor, found, err := a.nextJobClip(ctx, j, sel)
+		if errors.Is(err, store.ErrJobMoved) {
+			// Another run claimed the step first: answer where the job is
+			// now (its next step takes up the claimed clip).
+			return a.store.GetJob(ctx, j.ID)
+		}
 		if err != nil {
 			return j, err
 		}
@@ -348,6 +362,17 @@ func (a *App) nextJobClip(ctx context.Context, j store.Job, sel jobSelection) (c
 		v.CameraID, v.ID = cl.CameraID, cl.VideoID
 		return v, strconv.Itoa(i + 1), true, nil
 	}
+	if j.Pending != "" {
+		// A step is about this clip already (claimed by this runner or
+		// another): take it up, deleted or not.
+		vid, cam, _ := strings.Cut(j.Pending, "#")
+		v, err := a.store.GetVideo(ctx, cam, vid)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return clip.Video{}, "", false, err
+		}
+		v.CameraID, v.ID = cam, vid
+		return v, j.Pending, true, nil
+	}
 	q := store.Query{From: sel.From, To: sel.To, Limit: 1}
 	if vid, cam, ok := strings.Cut(j.Cursor, "#"); ok {
 		q.After = store.Position{VideoID: vid, CameraID: cam}
@@ -369,7 +394,13 @@ func (a *App) nextJobClip(ctx context.Context, j store.Job, sel jobSelection) (c
 		return clip.Video{}, j.Cursor, false, nil
 	}
 	v := page.Videos[0]
-	return v, v.ID + "#" + v.CameraID, true, nil
+	pos := v.ID + "#" + v.CameraID
+	// Claim it, so a runner at the same point takes the same clip even once
+	// this one's delete took it out of the range.
+	if _, err := a.store.ClaimJobStep(ctx, j, pos); err != nil {
+		return clip.Video{}, "", false, err
+	}
+	return v, pos, true, nil
 }
 
 // jobClip does the job's action to one clip: deleted, kept, skipped (a

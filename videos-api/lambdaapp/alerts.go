@@ -16,16 +16,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/camvault/camvault/videos-api/app"
 	"github.com/camvault/camvault/videos-api/push"
 )
 
-// Invoker hands a clip to the push sender Lambda with one asynchronous
-// Invoke (InvocationType Event): Lambda queues the event and answers 202
-// at once, so alerts never slow or fail ingest. It signs the one request
+// Invoker hands an event to another Lambda (a clip to the push sender, a
+// job to the job runner) with one asynchronous Invoke (InvocationType
+// Event): Lambda queues the event and answers 202 at once, so alerts never
+// slow or fail ingest, nor a job's runner POST /jobs. It signs the one request
 // itself (SigV4, the SDK's signer) rather than linking the Lambda client,
 // which would add a megabyte to every bootstrap.
 type Invoker struct {
-	// Function is the push sender's name or ARN.
+	// Function is the invoked function's name or ARN.
 	Function string
 	// Region and Credentials sign the request.
 	Region      string
@@ -39,8 +41,14 @@ type Invoker struct {
 }
 
 // Notify implements app.Config.Notify.
-func (i *Invoker) Notify(ctx context.Context, ev push.ClipEvent) error {
-	body, err := json.Marshal(ev)
+func (i *Invoker) Notify(ctx context.Context, ev push.ClipEvent) error { return i.Invoke(ctx, ev) }
+
+// StartJob implements app.Config.StartJob.
+func (i *Invoker) StartJob(ctx context.Context, ev app.JobEvent) error { return i.Invoke(ctx, ev) }
+
+// Invoke sends event (as JSON) to the function asynchronously.
+func (i *Invoker) Invoke(ctx context.Context, event any) error {
+	body, err := json.Marshal(event)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/camvault/camvault/videos-api/app"
 	"github.com/camvault/camvault/videos-api/lambdaapp"
 	"github.com/camvault/camvault/videos-api/push"
 )
@@ -53,5 +54,30 @@ func TestInvokerHandsTheClipOver(t *testing.T) {
 	status = http.StatusTooManyRequests
 	if err := inv.Notify(context.Background(), ev); err == nil || !strings.Contains(err.Error(), "429") {
 		t.Errorf("a refused invoke: %v, want an error naming 429", err)
+	}
+}
+
+// TestInvokerStartsTheJobRunner: the job's hand-off is the same
+// asynchronous invoke, of the runner, carrying {"jobId": ...}.
+func TestInvokerStartsTheJobRunner(t *testing.T) {
+	var body string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/2015-03-31/functions/camvault-dev-job-runner/invocations" || r.Header.Get("X-Amz-Invocation-Type") != "Event" {
+			t.Errorf("%s %s (%s)", r.Method, r.URL.Path, r.Header.Get("X-Amz-Invocation-Type"))
+		}
+		b, _ := io.ReadAll(r.Body)
+		body = string(b)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	inv := &lambdaapp.Invoker{
+		Function: "camvault-dev-job-runner", Region: "eu-west-1", Endpoint: srv.URL,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+	}
+	if err := inv.StartJob(context.Background(), app.JobEvent{JobID: "01M89KGYH8C5H66S35CSKPGTBA"}); err != nil {
+		t.Fatal(err)
+	}
+	if body != `{"jobId":"01M89KGYH8C5H66S35CSKPGTBA"}` {
+		t.Errorf("runner got %s", body)
 	}
 }

@@ -51,6 +51,13 @@ func Load(_ context.Context, withCursorKey bool) (*app.App, error) {
 		}
 		cfg.Notify = inv.Notify
 	}
+	if cfg.JobRunnerFunction != "" && cfg.StartJob == nil {
+		inv := &Invoker{Function: cfg.JobRunnerFunction, Region: region, Credentials: creds}
+		if e := Endpoint("AWS_ENDPOINT_URL_LAMBDA"); e != nil {
+			inv.Endpoint = *e
+		}
+		cfg.StartJob = inv.StartJob
+	}
 	return app.New(cfg, ddb, s3c), nil
 }
 

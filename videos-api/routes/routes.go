@@ -45,6 +45,10 @@ const (
 	// FunctionPushSender is not behind a route either: ingest invokes it
 	// asynchronously for each new clip, and it sends the Web Push alerts.
 	FunctionPushSender = "push-sender"
+	// FunctionJobRunner is not behind a route either: POST /jobs invokes it
+	// asynchronously for each new job, and it runs the job to the end,
+	// handing it on to a fresh invocation of itself when time runs short.
+	FunctionJobRunner = "job-runner"
 )
 
 // Route is one method on one resource path of the API.
@@ -124,8 +128,8 @@ func Enabled(features map[string]bool) []Route {
 }
 
 // Functions returns the names of every Lambda the API and ingest need, in a
-// stable order: the API functions of All, then ingest, expire and the push
-// sender.
+// stable order: the API functions of All, then ingest, expire, the push
+// sender and the job runner.
 func Functions() []string { return functionsOf(All()) }
 
 // FunctionsIn is Functions for a stage with features.
@@ -140,7 +144,7 @@ func functionsOf(rs []Route) []string {
 			out = append(out, r.Function)
 		}
 	}
-	return append(out, FunctionIngest, FunctionExpire, FunctionPushSender)
+	return append(out, FunctionIngest, FunctionExpire, FunctionPushSender, FunctionJobRunner)
 }
 
 // Resources returns every distinct resource path of the API, parents

@@ -15,7 +15,7 @@ func TestResourcesIncludeParentsInOrder(t *testing.T) {
 }
 
 func TestFunctions(t *testing.T) {
-	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "admin", "shares", "jobs", "shared", "alerts", "ingest", "expire", "push-sender"}
+	want := []string{"me", "cameras", "videos", "video", "delete-video", "keep", "admin", "shares", "jobs", "shared", "alerts", "ingest", "expire", "push-sender", "job-runner"}
 	if got := Functions(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Functions() = %v, want %v", got, want)
 	}

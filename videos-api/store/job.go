@@ -17,6 +17,10 @@ import (
 // step moves it on with one conditional update (on the count of clips
 // processed so far), so two runners never both count a clip, and a runner
 // that stopped part way is resumed by the next from the last step written.
+// A job over a time range first claims the clip its next step is about
+// (Pending, ClaimJobStep): a delete takes the clip out of the range, so
+// two runners choosing the next clip each for themselves could each pick
+// a different one, and the loser's deleted clip would go uncounted.
 const (
 	jobPrefix = "JOB#"
 	jobSK     = "JOB"
@@ -43,6 +47,9 @@ type Job struct {
 	CreatedAt time.Time
 	// Cursor is where the next step starts (an index or a list position).
 	Cursor string
+	// Pending is the list position of the clip the next step is about,
+	// claimed by ClaimJobStep (range selections only), or empty.
+	Pending string
 	// Done is true once every selected clip was processed.
 	Done bool
 	// Total is the number of clips selected when known (explicit lists),
@@ -105,7 +112,7 @@ func decodeJob(item map[string]ddbtypes.AttributeValue) Job {
 	return Job{
 		ID: getS(item, "jobId"), Action: getS(item, "action"), Selection: getS(item, "selection"),
 		IncludeKept: b("includeKept"), CreatedBy: getS(item, "createdBy"), CreatedAt: time.UnixMilli(n("createdAt")).UTC(),
-		Cursor: getS(item, "cursor"), Done: b("done"), Total: n("total"),
+		Cursor: getS(item, "cursor"), Pending: getS(item, "pending"), Done: b("done"), Total: n("total"),
 		Processed: n("processed"), Deleted: n("deleted"), Kept: n("kept"), Skipped: n("skipped"), Failed: n("failed"),
 	}
 }
@@ -118,17 +125,45 @@ type JobStep struct {
 	Processed, Deleted, Kept, Skipped, Failed int64
 }
 
+// ClaimJobStep records pending as the clip the next step of job j (as
+// read before) is about: it succeeds only if nobody moved the job since
+// and no clip is claimed yet, else it is ErrJobMoved. It returns the job
+// as it is now.
+func (s *Store) ClaimJobStep(ctx context.Context, j Job, pending string) (Job, error) {
+	res, err := s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:           aws.String(s.table),
+		Key:                 jobKey(j.ID),
+		UpdateExpression:    aws.String("SET #pending = :pending"),
+		ConditionExpression: aws.String("#p = :prev AND #done = :false AND attribute_not_exists(#pending)"),
+		ExpressionAttributeNames: map[string]string{
+			"#pending": "pending", "#p": "processed", "#done": "done",
+		},
+		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
+			":pending": str(pending), ":prev": num(j.Processed), ":false": &ddbtypes.AttributeValueMemberBOOL{Value: false},
+		},
+		ReturnValues: ddbtypes.ReturnValueAllNew,
+	})
+	var ccf *ddbtypes.ConditionalCheckFailedException
+	switch {
+	case errors.As(err, &ccf):
+		return Job{}, ErrJobMoved
+	case err != nil:
+		return Job{}, fmt.Errorf("store: claiming a step of job %s: %w", j.ID, err)
+	}
+	return decodeJob(res.Attributes), nil
+}
+
 // StepJob writes one step of job j (as read before the step): it succeeds
 // only if nobody moved the job since (same processed count), else it is
-// ErrJobMoved. It returns the job as it is now.
+// ErrJobMoved. It clears the claimed clip and returns the job as it is now.
 func (s *Store) StepJob(ctx context.Context, j Job, st JobStep) (Job, error) {
 	res, err := s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:           aws.String(s.table),
 		Key:                 jobKey(j.ID),
-		UpdateExpression:    aws.String("SET #cursor = :cursor, #done = :done ADD #p :p, #d :d, #k :k, #s :s, #f :f"),
+		UpdateExpression:    aws.String("SET #cursor = :cursor, #done = :done REMOVE #pending ADD #p :p, #d :d, #k :k, #s :s, #f :f"),
 		ConditionExpression: aws.String("#p = :prev AND #done = :false"),
 		ExpressionAttributeNames: map[string]string{
-			"#cursor": "cursor", "#done": "done", "#p": "processed", "#d": "deleted", "#k": "kept", "#s": "skipped", "#f": "failed",
+			"#cursor": "cursor", "#pending": "pending", "#done": "done", "#p": "processed", "#d": "deleted", "#k": "kept", "#s": "skipped", "#f": "failed",
 		},
 		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
 			":cursor": str(st.Cursor), ":done": &ddbtypes.AttributeValueMemberBOOL{Value: st.Done},
