@@ -155,6 +155,11 @@ type Stack struct {
 	ddb      *dynamodb.Client
 	push     *pushtest.Service
 	alerts   sync.WaitGroup // push sends in flight
+	// jobs are the job runners in flight (see startJobs); stopJobs
+	// cancels them, under jobsMu.
+	jobs     sync.WaitGroup
+	jobsMu   sync.Mutex
+	stopJobs func()
 	servers  []*http.Server
 	// dynamo supervises the dynalite child (see supervise).
 	dynamo  dynamoState
@@ -288,10 +293,13 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		return nil, err
 	}
 	s.serve("push", listeners["push"], s.push)
-	videos := app.New(app.Config{
+	// The job runner runs in process, as push sends do.
+	var videos *app.App
+	startJob := s.startJobs(func(ctx context.Context, ev app.JobEvent) error { return videos.RunJob(ctx, ev) })
+	videos = app.New(app.Config{
 		TableName: Table, BucketName: Bucket, WebOrigin: s.info.WebURL, CursorSecret: secret, Logger: logger,
 		AllowlistTable: AllowlistTable, Owners: lowercase(opts.AdminEmails),
-		VAPIDSecret: vapid, Notify: notify, AllowLoopbackPush: true,
+		VAPIDSecret: vapid, Notify: notify, AllowLoopbackPush: true, StartJob: startJob,
 	}, s.ddb, s.s3Client)
 	s.s3, err = s3server.New(s3server.Config{
 		File: filepath.Join(opts.DataDir, s3File), Bucket: Bucket, Region: Region, WebOrigin: s.info.WebURL,
@@ -727,6 +735,7 @@ func (s *Stack) Close() {
 		if s.s3 != nil {
 			_ = s.s3.Close()
 		}
+		s.closeJobs()
 		s.alerts.Wait()
 		if st := &s.dynamo; st.quit != nil {
 			s.dieOnce.Do(func() {}) // an exit we cause is not a death
