@@ -44,7 +44,10 @@ var sizes = map[string]functionSize{
 	routes.FunctionExpire:     {128, 30 * time.Second},
 	routes.FunctionAlerts:     {256, 10 * time.Second},
 	routes.FunctionPushSender: {256, 30 * time.Second},
-	AuthorizerFunction:        {256, 10 * time.Second},
+	// job-runner runs a bulk job for minutes, handing it on before its
+	// timeout (videos-api/app.JobRunnerMargin).
+	routes.FunctionJobRunner: {256, 5 * time.Minute},
+	AuthorizerFunction:       {256, 10 * time.Second},
 }
 
 // Ingest is invoked asynchronously by S3. Lambda retries a failed event
@@ -188,6 +191,7 @@ func newFunctions(stack awscdk.Stack, st Stage, buildDir string, data *dataStore
 	ingest.AddToRolePolicy(tagClips)
 	f.ingestFailuresTo(stack, data)
 	f.expireFromStream(data)
+	f.jobRunner(stack, st, data)
 	data.allowlist.GrantReadData(f.authorizer())
 	grantAddressBinding(f, data)
 	return f
@@ -278,7 +282,12 @@ func (f *functions) add(stack awscdk.Stack, st Stage, buildDir, name string, env
 	if !ok { // a function added to the route table since
 		size = functionSize{256, 10 * time.Second}
 	}
+	var physical *string
+	if name == routes.FunctionJobRunner {
+		physical = jsii.String(JobRunnerFunctionName(st.Name)) // see jobRunnerArn
+	}
 	fn := awslambda.NewFunction(stack, jsii.String(id+"Function"), &awslambda.FunctionProps{
+		FunctionName: physical,
 		Description:  jsii.String("camvault " + st.Name + ": " + name),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),

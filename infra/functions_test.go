@@ -33,7 +33,9 @@ func TestLambdas(t *testing.T) {
 				if mem, _ := p["MemorySize"].(float64); mem < 128 {
 					t.Errorf("memory %v", p["MemorySize"])
 				}
-				if to, _ := p["Timeout"].(float64); to < 1 || to > 30 {
+				// Request-sized functions answer within 30 s; only the job
+				// runner works for minutes (TestJobRunner).
+				if to, _ := p["Timeout"].(float64); to < 1 || to > 30 && name != routes.FunctionJobRunner || to > 900 {
 					t.Errorf("timeout %v", p["Timeout"])
 				}
 				lg, _ := get(p, "LoggingConfig", "LogGroup", "Ref").(string)
@@ -298,11 +300,12 @@ func TestLeastPrivilege(t *testing.T) {
 		// allowlistWrite: the console's reads, Scan and writes of grants.
 		allowlistWrite bool
 		s3             []string
-		// invoke: may invoke the push sender; thumbnails: its S3 reads are
-		// limited to clips/*.jpg; writes: its exact writes to the clips
-		// table.
-		invoke, thumbnails bool
-		writes             []string
+		// invoke: the one function it may invoke (the push sender, the job
+		// runner), or none; thumbnails: its S3 reads are limited to
+		// clips/*.jpg; writes: its exact writes to the clips table.
+		invoke     string
+		thumbnails bool
+		writes     []string
 		// sqs is what the function may do to the ingest dead-letter
 		// queue: only ingest's role, through which Lambda delivers its
 		// failed events, may send to it.
@@ -320,12 +323,15 @@ func TestLeastPrivilege(t *testing.T) {
 		routes.FunctionDeleteVideo: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject", "s3:PutObjectTagging"}},
 		routes.FunctionKeep:        {videosRead: true, videosWrite: true, s3: []string{"s3:PutObjectTagging"}},
 		routes.FunctionShares:      {videosRead: true, videosWrite: true},
-		routes.FunctionJobs:        {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject", "s3:PutObjectTagging"}},
-		routes.FunctionShared:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}},
-		routes.FunctionIngest:      {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject", "s3:PutObjectTagging"}, sqs: []string{"sqs:SendMessage"}, invoke: true},
-		routes.FunctionExpire:      {expiry: true},
-		AuthorizerFunction:         {allowlistRead: true, bindOnly: true},
-		routes.FunctionAlerts:      {videosRead: true, writes: []string{"dynamodb:PutItem", "dynamodb:DeleteItem"}},
+		routes.FunctionJobs:        {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject", "s3:PutObjectTagging"}, invoke: routes.FunctionJobRunner},
+		// The runner takes the jobs function's steps, and hands a job on
+		// to itself.
+		routes.FunctionJobRunner: {videosRead: true, videosWrite: true, s3: []string{"s3:DeleteObject", "s3:PutObjectTagging"}, invoke: routes.FunctionJobRunner},
+		routes.FunctionShared:    {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject"}},
+		routes.FunctionIngest:    {videosRead: true, videosWrite: true, s3: []string{"s3:GetObject", "s3:PutObjectTagging"}, sqs: []string{"sqs:SendMessage"}, invoke: routes.FunctionPushSender},
+		routes.FunctionExpire:    {expiry: true},
+		AuthorizerFunction:       {allowlistRead: true, bindOnly: true},
+		routes.FunctionAlerts:    {videosRead: true, writes: []string{"dynamodb:PutItem", "dynamodb:DeleteItem"}},
 		routes.FunctionPushSender: {videosRead: true, allowlistRead: true, thumbnails: true,
 			s3: []string{"s3:GetObject"}, writes: []string{"dynamodb:UpdateItem", "dynamodb:DeleteItem"}},
 	}
@@ -336,6 +342,7 @@ func TestLeastPrivilege(t *testing.T) {
 		clips := s.idWithPrefix(t, "AWS::S3::Bucket", "ClipsBucket")
 		secret := s.idWithPrefix(t, "AWS::SecretsManager::Secret", "CursorSecret")
 		sender := ourFunctions(t, s)[routes.FunctionPushSender]
+		runner := ourFunctions(t, s)[routes.FunctionJobRunner]
 		dlq := s.idWithPrefix(t, "AWS::SQS::Queue", "IngestDeadLetterQueue")
 		for name, fnID := range ourFunctions(t, s) {
 			t.Run(name, func(t *testing.T) {
@@ -395,7 +402,14 @@ func TestLeastPrivilege(t *testing.T) {
 								t.Errorf("%s on %s", a, asJSON(r))
 							}
 						case service == "lambda":
-							if a != "lambda:InvokeFunction" || !refersTo(r, sender) || !w.invoke {
+							target := ""
+							switch {
+							case refersTo(r, sender):
+								target = routes.FunctionPushSender
+							case refersTo(r, runner), isJobRunnerArn(r, s.stage.Name):
+								target = routes.FunctionJobRunner
+							}
+							if a != "lambda:InvokeFunction" || target == "" || target != w.invoke {
 								t.Errorf("%s on %s", a, asJSON(r))
 							}
 						case service == "sqs":
@@ -503,8 +517,8 @@ func TestLeastPrivilege(t *testing.T) {
 						t.Errorf("cannot %s the allowlist table", a)
 					}
 				}
-				if got := has("lambda:InvokeFunction"); got != w.invoke {
-					t.Errorf("may invoke the push sender = %v, want %v", got, w.invoke)
+				if got := has("lambda:InvokeFunction"); got != (w.invoke != "") {
+					t.Errorf("may invoke %q = %v", w.invoke, got)
 				}
 				if got := has("secretsmanager:GetSecretValue"); got != w.secret {
 					t.Errorf("cursor secret readable = %v, want %v", got, w.secret)

@@ -82,6 +82,7 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 
 	pushM := pushAlarms(stack, st, fns, alarm)
 	keepShareMetrics(stack, st, fns, alarm)
+	jobsM := jobRunnerAlarms(stack, st, fns, alarm)
 
 	var errorsM, throttlesM, durationM []awscloudwatch.IMetric
 	for _, name := range fns.names {
@@ -145,7 +146,7 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 			Width: jsii.Number(12),
 		}))
 	dash.AddWidgets(graph("Grant lookup failures, refused uploads, DynamoDB throttles", ops))
-	dash.AddWidgets(graph("Web Push alerts failed", pushM))
+	dash.AddWidgets(graph("Web Push alerts failed", pushM), graph("Bulk job runner errors, runners not started", jobsM))
 	dash.AddWidgets(graph("Console: revoked requests, uploads of disabled cameras", consoleMetrics(stack, st, fns, period)))
 	dash.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
 		Title:  jsii.String("Alarms"),

@@ -61,7 +61,7 @@ func suppressFindings(stack awscdk.Stack, data *dataStores, api *restAPI, fns *f
 	for _, name := range fns.names {
 		rules := []nagRule{xrayWildcard}
 		switch name {
-		case routes.FunctionMe, routes.FunctionCameras, routes.FunctionVideos, routes.FunctionVideo, routes.FunctionDeleteVideo, routes.FunctionKeep, routes.FunctionShares, routes.FunctionShared, routes.FunctionJobs, routes.FunctionIngest, routes.FunctionAdmin:
+		case routes.FunctionMe, routes.FunctionCameras, routes.FunctionVideos, routes.FunctionVideo, routes.FunctionDeleteVideo, routes.FunctionKeep, routes.FunctionShares, routes.FunctionShared, routes.FunctionJobs, routes.FunctionJobRunner, routes.FunctionIngest, routes.FunctionAdmin:
 			rules = append(rules, timelineIndex, clipObjects)
 		}
 		suppress(fns.roles[name], rules...)

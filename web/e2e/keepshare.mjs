@@ -9,8 +9,9 @@
 //      with no sign-in and plays; the open is counted; the viewer revokes
 //      it and the link is refused with a clear page; a made-up link gets
 //      the "does not work" page.
-//   3. an admin bulk-deletes a day from the bulk panel: a job run batch by
-//      batch behind a progress bar, ending with its counts; the day's
+//   3. an admin bulk-deletes a day from the bulk panel: the server's job
+//      runner runs the job while the page only polls GET /jobs/{id} (no
+//      /run call) behind a progress bar, ending with its counts; the day's
 //      clips are gone, kept ones spared.
 //   4. (registered last by registerKeepExpiryTest, since it ends every clip
 //      not kept) a viewer keeps a clip, notes another, and camvault-local's
@@ -135,6 +136,13 @@ export function registerKeepShareTests(test, h) {
 
   test('keep/share: an admin bulk-deletes a day with a progress bar', async ({ browser, stack }) => {
     const page = await newPage(browser);
+    // The job runs on the server: the page never drives it with /run.
+    const jobCalls = { run: 0, poll: 0 };
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (/\/jobs\/[^/]+\/run$/.test(path)) jobCalls.run++;
+      else if (r.method() === 'GET' && /\/jobs\/[^/]+$/.test(path)) jobCalls.poll++;
+    });
     const token = await mintToken(stack, 'admin@example.com', 3600);
     await withToken(page, stack, token, '#/');
     await page.locator('[data-clip]').first().waitFor();
@@ -169,6 +177,7 @@ export function registerKeepShareTests(test, h) {
     await checkA11y(page, 'bulk done', { include: '.bulk' });
     const after = (await api(`/videos?${range}`)).items;
     assert(after.length === 1 && after[0].id === spared.id, `left on ${day}: ${after.map((v) => v.id)}`);
+    assert(jobCalls.run === 0 && jobCalls.poll > 0, `job calls from the page: ${JSON.stringify(jobCalls)}, want polls and no /run`);
 
     // By hand: pick two clips on their cards and keep them.
     await page.reload();
@@ -184,6 +193,7 @@ export function registerKeepShareTests(test, h) {
     assert(kept.includes('2 kept') && kept.includes('0 failed') && kept.includes('of 2'), `hand-picked keep: ${kept}`);
     const keptNow = (await api('/videos?kept=true&limit=200')).items.map((v) => `${v.cameraId}/${v.id}`);
     assert(picked.every((k) => keptNow.includes(k)), `picked ${picked}, kept ${keptNow}`);
+    assert(jobCalls.run === 0, `the page called /run ${jobCalls.run} times`);
     await page.context().close();
   });
 }

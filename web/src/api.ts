@@ -148,7 +148,7 @@ export class Api {
     await this.call('DELETE', `/shares/${enc(id)}`);
   }
 
-  /** Starts a bulk job (admins); it runs only as runJob is called. */
+  /** Starts a bulk job (admins); the server's job runner runs it to the end. */
   async createJob(req: JobRequest): Promise<Job> {
     const body = await this.call('POST', '/jobs', {}, req);
     try {
@@ -158,9 +158,9 @@ export class Api {
     }
   }
 
-  /** Moves a bulk job on by one batch and answers its progress. */
-  async runJob(id: string): Promise<Job> {
-    const body = await this.call('POST', `/jobs/${enc(id)}/run`);
+  /** A bulk job's progress (GET /jobs/{id}). */
+  async job(id: string): Promise<Job> {
+    const body = await this.call('GET', `/jobs/${enc(id)}`);
     try {
       return parseJob(body);
     } catch (e) {

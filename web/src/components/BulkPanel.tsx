@@ -1,13 +1,17 @@
 // Bulk actions (admins): delete or keep the clips picked by hand on the
 // cards, every clip of a day (of the camera the filters name, or all), or
 // the filtered camera's clips between the From and To days, as a job the
-// panel runs batch by batch while it draws the progress.
+// server runs to the end (its job runner) while the panel polls its
+// progress: closing the page does not stop it.
 import { useState } from 'preact/hooks';
 import { type Api, type ApiError, asApiError } from '../api';
 import type { Job, JobRequest } from '../jobs';
 import { dayEnd, dayStart, formatDay, type Route } from '../route';
 
 type Scope = 'day' | 'range' | 'picked';
+
+/** How often the panel reads a running job's progress. */
+const POLL_MS = 700;
 
 export function BulkPanel(p: {
   api: Api;
@@ -45,12 +49,13 @@ export function BulkPanel(p: {
       if (action === 'delete' && includeKept) req.includeKept = true;
       let j = await p.api.createJob(req);
       setJob(j);
-      // Each call moves the job on by a bounded batch; a failed call is
-      // simply made again (the job resumes where it stopped).
+      // The server runs the job; the panel only reads its progress. A
+      // failed read is simply made again.
       let failures = 0;
       while (!j.done) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         try {
-          j = await p.api.runJob(j.id);
+          j = await p.api.job(j.id);
           failures = 0;
           setJob(j);
         } catch (e) {
@@ -147,6 +152,7 @@ export function BulkPanel(p: {
             {`, ${job.failed} failed`}
             {total !== undefined ? ` of ${total}` : ` (${job.processed} so far)`}.
           </p>
+          {job.done ? null : <p class="muted">The job runs on the server: it goes on if you close this page.</p>}
         </div>
       ) : null}
       {error ? (
