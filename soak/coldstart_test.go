@@ -103,6 +103,9 @@ func firstEvents() map[string]any {
 		routes.FunctionAlerts: api("GET", "/alerts", "/alerts", nil, "viewer"),
 		routes.FunctionPushSender: map[string]any{"cameraId": "porch", "videoId": "01KB0000000000000000000000",
 			"capturedAt": "2026-11-25T10:00:00Z"},
+		// The runner's event names a job; one gone already (a replayed
+		// event) is read and left alone.
+		routes.FunctionJobRunner: map[string]any{"jobId": "01KB0000000000000000000000"},
 		routes.FunctionIngest: events.S3Event{Records: []events.S3EventRecord{{EventSource: "aws:s3", EventName: "ObjectCreated:Put", EventTime: time.Now(),
 			S3: events.S3Entity{Bucket: events.S3Bucket{Name: "clips"}, Object: events.S3Object{Key: "not-a-clip.txt"}}}}},
 		routes.FunctionExpire: events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{{EventName: "REMOVE",

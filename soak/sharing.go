@@ -44,27 +44,38 @@ type SharingReport struct {
 	// Leaks are answers that showed a clip other than the link's, or any
 	// 200 to a bent token.
 	Leaks int
-	// Job is the bulk job's final counts; JobCalls how many run calls it took.
-	Job      map[string]any
-	JobCalls int
+	// Job is the bulk job's final counts, JobClips how many clips it was
+	// given (each must be processed and deleted exactly once). The server's
+	// job runner runs it; the phase reads its progress and drives it with
+	// /run calls alongside (both at once must never count a clip twice):
+	// JobCalls is how many run calls it made, JobReads how many progress
+	// reads, and JobSeenDoneBy which of the two first saw it done.
+	Job           map[string]any
+	JobClips      int
+	JobCalls      int
+	JobReads      int
+	JobSeenDoneBy string
 	// Failures are requests that did not get an answer they may get.
 	Failures     int
 	ServerErrors int
 	Examples     []string
 }
 
-// OK reports a phase with answered opens, a finished job with no failed
-// clip, no leak and no failure.
+// OK reports a phase with answered opens, a finished job that processed
+// and deleted each of its clips exactly once (none failed or skipped), no
+// leak and no failure.
 func (r SharingReport) OK() bool {
-	failed, _ := r.Job["failed"].(float64)
-	return r.Answered > 0 && r.Job["status"] == "done" && failed == 0 && r.Leaks == 0 && r.Failures == 0 && r.ServerErrors == 0
+	n := func(k string) float64 { v, _ := r.Job[k].(float64); return v }
+	exact := r.JobClips > 0 && n("processed") == float64(r.JobClips) && n("deleted") == float64(r.JobClips) && n("failed") == 0 && n("skipped") == 0
+	return r.Answered > 0 && r.Job["status"] == "done" && exact && r.Leaks == 0 && r.Failures == 0 && r.ServerErrors == 0
 }
 
 func (r SharingReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "share links under load: %d opens, %d answered, %d refused (bent tokens, deleted clips), %d throttled by the route's own limit\n",
 		r.Opens, r.Answered, r.Refused, r.Throttled)
-	fmt.Fprintf(&b, "  bulk job mid-load: %v in %d run calls\n", jobCounts(r.Job), r.JobCalls)
+	fmt.Fprintf(&b, "  bulk job mid-load (%d clips): %v; first seen done by a %s (%d run calls, %d progress reads alongside the job runner)\n",
+		r.JobClips, jobCounts(r.Job), r.JobSeenDoneBy, r.JobCalls, r.JobReads)
 	fmt.Fprintf(&b, "%-26s %d\n", "leaks of another clip:", r.Leaks)
 	fmt.Fprintf(&b, "%-26s %d\n", "share failures:", r.Failures)
 	fmt.Fprintf(&b, "%-26s %d\n", "5xx answers:", r.ServerErrors)
@@ -258,9 +269,24 @@ func RunSharing(ctx context.Context, cfg SharingConfig) (SharingReport, error) {
 		return rep, fmt.Errorf("soak: start the bulk job: %d %v", st, err)
 	}
 	id, _ := job["id"].(string)
-	for calls := 1; calls <= 1000; calls++ {
+	rep.JobClips = len(list)
+	// The job runner the API started runs the job; each round reads its
+	// progress, and if it is not done yet makes a run call too.
+	for rep.JobCalls < 1000 {
+		st, job, err = call(ctx, "GET", "/jobs/"+id, cfg.Admin.Header, nil)
+		rep.JobReads++
+		if err == nil && st == http.StatusOK && job["status"] == "done" {
+			rep.JobSeenDoneBy = "progress read"
+			break
+		}
+		if err != nil || st != http.StatusOK {
+			mu.Lock()
+			rep.Failures++
+			note("read job: %d %v", st, err)
+			mu.Unlock()
+		}
 		st, job, err = call(ctx, "POST", "/jobs/"+id+"/run", cfg.Admin.Header, nil)
-		rep.JobCalls = calls
+		rep.JobCalls++
 		if err != nil || (st != http.StatusOK && st != http.StatusAccepted) {
 			mu.Lock()
 			rep.Failures++
@@ -269,6 +295,7 @@ func RunSharing(ctx context.Context, cfg SharingConfig) (SharingReport, error) {
 			continue
 		}
 		if st == http.StatusOK {
+			rep.JobSeenDoneBy = "run call"
 			break
 		}
 	}
