@@ -79,7 +79,7 @@ func TestJobRunner(t *testing.T) {
 			}
 		}
 		for filter, want := range map[string]struct{ fn, msg string }{
-			"JobRunnerErrorLinesFilter":     {routes.FunctionJobRunner, `"ERROR"`},
+			"JobRunnerErrorLinesFilter": {routes.FunctionJobRunner, `"ERROR"`},
 			"JobRunnerNotStartedFilter": {routes.FunctionJobs, `"job runner not started"`},
 		} {
 			f := props(s.resource(t, s.idWithPrefix(t, "AWS::Logs::MetricFilter", filter)))
