@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/camvault/camvault/videos-api/clip"
+	"github.com/camvault/camvault/videos-api/grant"
 	"github.com/camvault/camvault/videos-api/store"
 )
 
@@ -45,7 +46,14 @@ func (a *App) startJobRunner(ctx context.Context, id string) {
 // is re-read and the runner goes on from there, and the conditional
 // update of each step means no clip is ever counted twice. An unknown or
 // finished job is a quiet no-op (an event retried or replayed). Clips are
-// deleted or kept in the name of the job's creator.
+// deleted or kept in the name of the job's creator, so it fails closed:
+// before each step it reads the grant changes (the revocation records,
+// cached as the handlers cache them) and stops, logging at WARN and
+// returning nil (no retry), once the creator's access may have changed
+// since the job was made (see creatorAccessChanged). A stopped job stays
+// resumable by any admin through POST /jobs/{jobId}/run, which takes
+// steps in that admin's name and access. A failure to read the records
+// is an error (the invoke is retried).
 func (a *App) RunJob(ctx context.Context, ev JobEvent) error {
 	log := a.log.With("function", "job-runner", "job", ev.JobID)
 	err := a.runJobToEnd(ctx, ev)
@@ -84,9 +92,35 @@ func (a *App) runJobToEnd(ctx context.Context, ev JobEvent) error {
 			a.log.Info("job runner handed the job on", "function", "job-runner", "job", j.ID, "processed", j.Processed)
 			return nil
 		}
+		if stop, err := a.creatorAccessChanged(ctx, j); err != nil {
+			return fmt.Errorf("app: job %s: reading revocations: %w", j.ID, err)
+		} else if stop {
+			a.log.Warn("job runner stopped: the creator's access changed since the job was made",
+				"function", "job-runner", "job", j.ID, "createdBy", j.CreatedBy, "processed", j.Processed)
+			return nil
+		}
 		if j, err = a.stepJob(ctx, c, j, sel, 1); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// creatorAccessChanged reports whether the grant changes since j was made
+// may have narrowed or removed its creator's access. The job records who
+// made it and when, not what admitted them (an email grant, a domain
+// grant, a static rule), so grant.Apply cannot tell which records bite:
+// any record naming the creator's address or its domain that a decision
+// at CreatedAt is subject to (grant.Touched: from CreatedAt less grant.Lag
+// on) counts, even one that left them an admin over the same cameras.
+// Owners (ADMIN_EMAILS) outrank every grant, as in applyRevocations.
+func (a *App) creatorAccessChanged(ctx context.Context, j store.Job) (bool, error) {
+	if a.isOwner(j.CreatedBy) {
+		return false, nil
+	}
+	revs, err := a.revocations(ctx)
+	if err != nil {
+		return false, err
+	}
+	return grant.Touched(j.CreatedBy, j.CreatedAt, revs), nil
 }

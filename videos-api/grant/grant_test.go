@@ -9,6 +9,38 @@ import (
 	"github.com/camvault/camvault/videos-api/clip"
 )
 
+func TestTouched(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	rev := func(subject string, at time.Time) Revocation {
+		return Revocation{Subject: subject, At: at, Role: Admin, All: true}
+	}
+	tests := []struct {
+		name  string
+		email string
+		at    time.Time
+		revs  []Revocation
+		want  bool
+	}{
+		{"none", "ana@example.com", t0, nil, false},
+		{"the address, after", "ana@example.com", t0, []Revocation{rev("ana@example.com", t0.Add(time.Minute))}, true},
+		{"a grant written again unchanged still counts", "Ana@Example.com", t0, []Revocation{rev("ana@example.com", t0.Add(time.Hour))}, true},
+		{"the domain, after", "ana@example.com", t0, []Revocation{rev("example.com", t0.Add(time.Second))}, true},
+		{"removed", "ana@example.com", t0, []Revocation{{Subject: "ana@example.com", At: t0.Add(time.Second), Removed: true}}, true},
+		{"within the lag before", "ana@example.com", t0, []Revocation{rev("ana@example.com", t0.Add(-Lag+time.Second))}, true},
+		{"before the lag", "ana@example.com", t0, []Revocation{rev("ana@example.com", t0.Add(-Lag))}, false},
+		{"someone else and another domain", "ana@example.com", t0, []Revocation{rev("bo@example.com", t0.Add(time.Minute)), rev("example.org", t0.Add(time.Minute))}, false},
+		{"a domain that merely ends the same", "ana@example.com", t0, []Revocation{rev("le.com", t0.Add(time.Minute))}, false},
+		{"unknown time fails closed", "ana@example.com", time.Time{}, []Revocation{rev("example.com", t0.Add(-time.Hour))}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Touched(tt.email, tt.at, tt.revs); got != tt.want {
+				t.Errorf("Touched = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestParseSubject(t *testing.T) {
 	for _, s := range []string{"ana@example.com", "a.b+c@mail.example.co.uk", "example.com", "sub.example.org"} {
 		if _, _, err := ParseSubject(s); err != nil {

@@ -2,6 +2,7 @@ package grant
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/camvault/camvault/videos-api/clip"
@@ -85,7 +86,7 @@ func Apply(a Authorized, revs []Revocation) (role Role, acc clip.Access, ok bool
 		return role, acc, true
 	}
 	for _, r := range revs {
-		if !a.At.IsZero() && !a.At.Before(r.At.Add(Lag)) {
+		if !subjectTo(a.At, r) {
 			continue
 		}
 		var applies, decided bool
@@ -135,4 +136,28 @@ func intersect(acc clip.Access, all bool, cameras []string) clip.Access {
 		}
 	}
 	return clip.Access{Cameras: out}
+}
+
+// subjectTo reports whether a decision made at at is subject to r: made
+// before r.At plus Lag, or at an unknown time (which fails closed).
+func subjectTo(at time.Time, r Revocation) bool {
+	return at.IsZero() || at.Before(r.At.Add(Lag))
+}
+
+// Touched reports whether any of revs may have changed the access of the
+// address email since at, whatever admitted them: a record naming the
+// address or its domain (lowercased) that a decision made at at is subject
+// to, by Apply's rule. It is for a decision whose access source is not
+// known (a bulk job records only its creator and when it was made), where
+// Apply cannot tell which records bite: any such record counts, so callers
+// fail closed.
+func Touched(email string, at time.Time, revs []Revocation) bool {
+	email = strings.ToLower(strings.TrimSpace(email))
+	_, domain, _ := strings.Cut(email, "@")
+	for _, r := range revs {
+		if (r.Subject == email || (domain != "" && r.Subject == domain)) && subjectTo(at, r) {
+			return true
+		}
+	}
+	return false
 }
