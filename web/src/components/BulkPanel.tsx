@@ -2,16 +2,16 @@
 // cards, every clip of a day (of the camera the filters name, or all), or
 // the filtered camera's clips between the From and To days, as a job the
 // server runs to the end (its job runner) while the panel polls its
-// progress: closing the page does not stop it.
+// progress: closing the page does not stop it. A job whose progress stalls
+// (its runner never started, stopped or gave up) the panel moves on with
+// POST /jobs/{id}/run, in this admin's name.
 import { useState } from 'preact/hooks';
 import { type Api, type ApiError, asApiError } from '../api';
+import { followJob } from '../followJob';
 import type { Job, JobRequest } from '../jobs';
 import { dayEnd, dayStart, formatDay, type Route } from '../route';
 
 type Scope = 'day' | 'range' | 'picked';
-
-/** How often the panel reads a running job's progress. */
-const POLL_MS = 700;
 
 export function BulkPanel(p: {
   api: Api;
@@ -47,24 +47,16 @@ export function BulkPanel(p: {
         if (camera) req.cameraId = camera;
       }
       if (action === 'delete' && includeKept) req.includeKept = true;
-      let j = await p.api.createJob(req);
+      const j = await p.api.createJob(req);
       setJob(j);
-      // The server runs the job; the panel only reads its progress. A
-      // failed read is simply made again.
-      let failures = 0;
-      while (!j.done) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        try {
-          j = await p.api.job(j.id);
-          failures = 0;
-          setJob(j);
-        } catch (e) {
-          const err = asApiError(e);
-          p.onApiError(err);
-          if (err.kind !== 'server' && err.kind !== 'network') throw err;
-          if (++failures > 5) throw err;
-        }
-      }
+      // The server runs the job; the panel reads its progress, and moves a
+      // stalled job on itself (followJob).
+      await followJob(j, {
+        job: (id) => p.api.job(id),
+        run: (id) => p.api.runJob(id),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        onProgress: setJob,
+      });
       p.onDone();
     } catch (e) {
       const err = asApiError(e);
