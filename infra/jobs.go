@@ -71,9 +71,10 @@ func (f *functions) jobRunner(stack awscdk.Stack, st Stage, data *dataStores) {
 }
 
 // jobRunnerAlarms counts the runner's ERROR lines (a runner that failed,
-// or a clip it could not delete or keep) and the jobs function's "job
-// runner not started" lines (a job only /run can drive), and alarms on
-// them.
+// or a clip it could not delete or keep), its "job runner stopped" lines
+// (a job stopped because its creator's access changed: only /run can
+// finish it) and the jobs function's "job runner not started" lines (a job
+// only /run can drive), and alarms on them.
 func jobRunnerAlarms(stack awscdk.Stack, st Stage, fns *functions, alarm func(id, name, what string, metric awscloudwatch.IMetric, threshold float64)) []awscloudwatch.IMetric {
 	period := awscdk.Duration_Minutes(jsii.Number(5))
 	count := func(id, metric string, group awslogs.ILogGroup, phrase string) awscloudwatch.IMetric {
@@ -90,5 +91,7 @@ func jobRunnerAlarms(stack awscdk.Stack, st Stage, fns *functions, alarm func(id
 	alarm("JobRunnerErrorLinesAlarm", "job-runner-error-lines", "The bulk job runner logged an error (a failed invocation, a clip it could not delete or keep): Lambda retries a failed invocation twice; a job left part way resumes when a client opens it", errs, 1)
 	start := count("JobRunnerNotStartedFilter", "JobRunnerNotStarted", fns.logGroups[routes.FunctionJobs], "job runner not started")
 	alarm("JobRunnerNotStartedAlarm", "job-runner-not-started", "POST /jobs could not invoke the job runner: the job is recorded but runs only while a client drives it", start, 1)
-	return []awscloudwatch.IMetric{errs, start}
+	stopped := count("JobRunnerStoppedFilter", "JobRunnerStopped", fns.logGroups[routes.FunctionJobRunner], "job runner stopped")
+	alarm("JobRunnerStoppedAlarm", "job-runner-stopped", "The bulk job runner stopped a job because its creator's access changed since the job was made: the job stays part way until an admin resumes it (the bulk panel does when the job stalls, or POST /jobs/{jobId}/run)", stopped, 1)
+	return []awscloudwatch.IMetric{errs, start, stopped}
 }

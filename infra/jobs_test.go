@@ -19,7 +19,8 @@ func isJobRunnerArn(r any, stage string) bool {
 // name and a few minutes; only it may invoke itself (by its formatted
 // ARN, so no circular dependency), only jobs may start it, both know its
 // name, its asynchronous invocations retry twice within an hour, and its
-// ERROR lines and the jobs function's failed hand-offs are alarmed.
+// ERROR lines, its stops and the jobs function's failed hand-offs are
+// alarmed.
 func TestJobRunner(t *testing.T) {
 	allStages(t, func(t *testing.T, s *synthesized) {
 		fns := ourFunctions(t, s)
@@ -72,7 +73,7 @@ func TestJobRunner(t *testing.T) {
 			alarms[props(a)["AlarmName"].(string)] = props(a)
 		}
 		prefix := "camvault-" + s.stage.Name + "-"
-		for alarm, metric := range map[string]string{"job-runner-error-lines": "JobRunnerErrorLines", "job-runner-not-started": "JobRunnerNotStarted"} {
+		for alarm, metric := range map[string]string{"job-runner-error-lines": "JobRunnerErrorLines", "job-runner-not-started": "JobRunnerNotStarted", "job-runner-stopped": "JobRunnerStopped"} {
 			a := alarms[prefix+alarm]
 			if a == nil || a["MetricName"] != metric || a["Namespace"] != "camvault/"+s.stage.Name || a["Threshold"] != 1.0 {
 				t.Errorf("%s alarm %s", alarm, asJSON(a))
@@ -81,6 +82,7 @@ func TestJobRunner(t *testing.T) {
 		for filter, want := range map[string]struct{ fn, msg string }{
 			"JobRunnerErrorLinesFilter": {routes.FunctionJobRunner, `"ERROR"`},
 			"JobRunnerNotStartedFilter": {routes.FunctionJobs, `"job runner not started"`},
+			"JobRunnerStoppedFilter":    {routes.FunctionJobRunner, `"job runner stopped"`},
 		} {
 			f := props(s.resource(t, s.idWithPrefix(t, "AWS::Logs::MetricFilter", filter)))
 			lg := get(props(s.resource(t, fns[want.fn])), "LoggingConfig", "LogGroup", "Ref").(string)

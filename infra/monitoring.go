@@ -146,7 +146,7 @@ func newMonitoring(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, d
 			Width: jsii.Number(12),
 		}))
 	dash.AddWidgets(graph("Grant lookup failures, refused uploads, DynamoDB throttles", ops))
-	dash.AddWidgets(graph("Web Push alerts failed", pushM), graph("Bulk job runner errors, runners not started", jobsM))
+	dash.AddWidgets(graph("Web Push alerts failed", pushM), graph("Bulk job runner errors, runners not started, runners stopped", jobsM))
 	dash.AddWidgets(graph("Console: revoked requests, uploads of disabled cameras", consoleMetrics(stack, st, fns, period)))
 	dash.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
 		Title:  jsii.String("Alarms"),
