@@ -245,6 +245,9 @@ func (a *App) putGrant(ctx context.Context, req events.APIGatewayProxyRequest, c
 		return events.APIGatewayProxyResponse{}, err
 	}
 	a.forgetRevocations()
+	if err := a.retireAudience(ctx, before, &after); err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
 	e := activity.NewEntry(a.now(), c.Email, activity.GrantPut)
 	e.Subject, e.After = subj, asJSON(toGrantJSON(after))
 	if before != nil {
@@ -322,6 +325,9 @@ func (a *App) deleteGrant(ctx context.Context, req events.APIGatewayProxyRequest
 		return events.APIGatewayProxyResponse{}, err
 	}
 	a.forgetRevocations()
+	if err := a.retireAudience(ctx, &before, nil); err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
 	e := activity.NewEntry(a.now(), c.Email, activity.GrantDelete)
 	e.Subject, e.Before = subj, asJSON(toGrantJSON(before))
 	if err := a.Record(ctx, e); err != nil {

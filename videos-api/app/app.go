@@ -54,6 +54,7 @@ func New(cfg Config, ddb *dynamodb.Client, s3c *s3.Client) *App {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.store.WithClock(a.now)
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -23,6 +23,44 @@ func (a *App) registerAudience(ctx context.Context, g grant.Grant) error {
 	return nil
 }
 
+// retireAudience retires the audience of before, the grant a put or
+// delete just replaced (after, nil for a delete), when no grant uses its
+// camera set any more (store.RetireGrantAudience), listing the grants as
+// GET /grants does. Called after the grant is written; a failure is a 500
+// (the grant change stands; the set stays registered, which only costs
+// index writes at ingest, until a later change retires it).
+func (a *App) retireAudience(ctx context.Context, before, after *grant.Grant) error {
+	retired, err := a.store.RetireGrantAudience(ctx, before, after, a.allGrants)
+	if err != nil {
+		return err
+	}
+	if retired {
+		a.log.Info("retired audience", "cameras", len(before.Cameras))
+	}
+	return nil
+}
+
+// grantsPage is how many grants allGrants reads a request.
+const grantsPage = 100
+
+// allGrants lists every grant, page by page (store.Grants.List, the
+// listing of GET /grants).
+func (a *App) allGrants(ctx context.Context) ([]grant.Grant, error) {
+	var all []grant.Grant
+	after := ""
+	for {
+		page, next, err := a.grants.List(ctx, after, grantsPage)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all, nil
+		}
+		after = next
+	}
+}
+
 // indexClip writes a recorded clip's entries into the audience indexes
 // whose camera sets hold its camera. A failure fails the ingest, so the
 // event is retried (the writes are idempotent).

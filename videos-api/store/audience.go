@@ -30,7 +30,9 @@ import (
 // the registry item is durable, so from since on the index is complete.
 // Ingest writes an index entry (PK=AUD#{audienceId}, SK={videoId}#{cameraId},
 // the clip's key only, TTL as the clip record's) into every audience
-// whose set holds the clip's camera; deletes remove them.
+// whose set holds the clip's camera; deletes remove them. When no grant
+// has the set any more its registry item is deleted (RetireGrantAudience):
+// ingest then writes no entries for it and its timeline is the merge.
 const (
 	audienceRegistryPK = "AUDIENCE#"
 	audiencePrefix     = "AUD#"
@@ -125,15 +127,67 @@ func (s *Store) RegisterAudience(ctx context.Context, cameras []string, since ti
 const AudienceSinceMargin = clip.MaxClockAhead + time.Minute
 
 // RegisterGrantAudience registers the camera set of g, written at now,
-// when g is restricted to more than MergeMaxCameras cameras, with since
+// when g uses an audience (GrantAudience), with since
 // now + AudienceSinceMargin (RegisterAudience: an existing registration is
 // kept). Every writer of grants, the console and the grants CLI, calls it
 // before it writes the grant's revocation record and then the grant.
 func (s *Store) RegisterGrantAudience(ctx context.Context, g grant.Grant, now time.Time) (bool, error) {
-	if g.All {
+	set := GrantAudience(&g)
+	if set == nil {
 		return false, nil
 	}
-	return s.RegisterAudience(ctx, g.Cameras, now.Add(AudienceSinceMargin))
+	return s.RegisterAudience(ctx, set, now.Add(AudienceSinceMargin))
+}
+
+// GrantAudience returns the audience g uses: its sorted, unique camera set
+// when g (nil: no grant) is restricted to more than MergeMaxCameras
+// cameras and admits someone (not blocked), else nil. It is the one rule
+// of which grants register a set and which keep one in use.
+func GrantAudience(g *grant.Grant) []string {
+	if g == nil || g.All || g.Role == grant.Blocked {
+		return nil
+	}
+	set := audienceSet(g.Cameras)
+	if len(set) <= MergeMaxCameras {
+		return nil
+	}
+	return set
+}
+
+// RetireGrantAudience retires the audience of before, a grant that was
+// just replaced by after (nil: deleted), once no grant uses its camera set
+// any more: if before used an audience (GrantAudience) that after does
+// not, it calls grants, which must list every grant as stored after the
+// change, and deletes the set's registry item when none of them uses that
+// exact set. It reports whether it deleted a registration. Ingest then
+// writes no entries for the set; its holders' pages are the merge; the
+// entries left behind expire with their clips.
+//
+// Call it after the grant change is written. A put of the same set racing
+// with it (the put registers create-only before writing its grant, so
+// the listing may miss that grant while the delete follows the put's
+// register) can leave a grant in use without a registration: that set is
+// then the merge, always complete, until its next put registers it again
+// with a fresh since. A missing registration never makes a page wrong.
+func (s *Store) RetireGrantAudience(ctx context.Context, before, after *grant.Grant, grants func(context.Context) ([]grant.Grant, error)) (bool, error) {
+	set := GrantAudience(before)
+	if set == nil || slices.Equal(set, GrantAudience(after)) {
+		return false, nil
+	}
+	all, err := grants(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: listing grants to retire an audience: %w", err)
+	}
+	for i := range all {
+		if slices.Equal(set, GrantAudience(&all[i])) {
+			return false, nil
+		}
+	}
+	id := AudienceID(set)
+	if _, err := s.ddb.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: audienceKey(id)}); err != nil {
+		return false, fmt.Errorf("store: retiring audience %s: %w", id, err)
+	}
+	return true, nil
 }
 
 func decodeAudience(item map[string]ddbtypes.AttributeValue) (Audience, error) {
@@ -278,12 +332,15 @@ func (s *Store) batchWrite(ctx context.Context, writes []ddbtypes.WriteRequest) 
 // audienceCacheSize bounds the registry lookups a container keeps.
 const audienceCacheSize = 1024
 
-// audienceMissTTL is how long "not registered" is believed.
-const audienceMissTTL = time.Minute
+// AudienceCacheTTL is how long a registry lookup, found or not, is
+// believed. A registration is retired (RetireGrantAudience) when no grant
+// uses its set any more, and ingest stops maintaining its index from then
+// on; so a found registration is kept no longer than this (a reader that
+// kept it would miss newer clips), which bounds how long after a
+// retirement a reader may still list through the index.
+const AudienceCacheTTL = time.Minute
 
-// audienceCache keeps registry lookups for the container's life: a found
-// entry never changes, so it is kept; "not found" is kept for
-// audienceMissTTL.
+// audienceCache keeps registry lookups for AudienceCacheTTL.
 type audienceCache struct {
 	mu      sync.Mutex
 	entries map[string]audienceLookup
@@ -292,14 +349,14 @@ type audienceCache struct {
 type audienceLookup struct {
 	aud   Audience
 	found bool
-	until time.Time // for a miss
+	until time.Time
 }
 
 func (c *audienceCache) get(id string, now time.Time) (audienceLookup, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[id]
-	if !ok || !e.found && !now.Before(e.until) {
+	if !ok || !now.Before(e.until) {
 		return audienceLookup{}, false
 	}
 	return e, true
@@ -318,7 +375,7 @@ func (c *audienceCache) put(id string, e audienceLookup) {
 // from the container's cache or one GetItem.
 func (s *Store) audience(ctx context.Context, set []string) (Audience, bool, error) {
 	id := AudienceID(set)
-	now := time.Now()
+	now := s.now()
 	if e, ok := s.auds.get(id, now); ok {
 		return e.aud, e.found, nil
 	}
@@ -332,7 +389,7 @@ func (s *Store) audience(ctx context.Context, set []string) (Audience, bool, err
 	}
 	meterAdd(ctx, res.ConsumedCapacity)
 	if res.Item == nil {
-		s.auds.put(id, audienceLookup{until: now.Add(audienceMissTTL)})
+		s.auds.put(id, audienceLookup{until: now.Add(AudienceCacheTTL)})
 		return Audience{}, false, nil
 	}
 	a, err := decodeAudience(res.Item)
@@ -340,10 +397,10 @@ func (s *Store) audience(ctx context.Context, set []string) (Audience, bool, err
 		// Not a valid registration, or not this set (short of a hash
 		// collision, only by hand): never serve another set's index;
 		// the merge is always right.
-		s.auds.put(id, audienceLookup{until: now.Add(audienceMissTTL)})
+		s.auds.put(id, audienceLookup{until: now.Add(AudienceCacheTTL)})
 		return Audience{}, false, nil
 	}
-	s.auds.put(id, audienceLookup{aud: a, found: true})
+	s.auds.put(id, audienceLookup{aud: a, found: true, until: now.Add(AudienceCacheTTL)})
 	return a, true, nil
 }
 

@@ -44,11 +44,19 @@ type Store struct {
 	ddb   *dynamodb.Client
 	table string
 	auds  audienceCache // registry lookups (audience.go)
+	now   func() time.Time
 }
 
 // New returns a Store over table, using ddb for every call.
 func New(ddb *dynamodb.Client, table string) *Store {
-	return &Store{ddb: ddb, table: table}
+	return &Store{ddb: ddb, table: table, now: time.Now}
+}
+
+// WithClock sets the clock the store's caches expire by (default
+// time.Now) and returns s. Call it before the store is used.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	s.now = now
+	return s
 }
 
 func cameraPK(id string) string { return cameraPrefix + id }

@@ -56,7 +56,9 @@ put and delete do what the owner's console does: in the clips table they
 first register the audience index of a restricted grant of more than 2
 cameras (put), then write a revocation record, so requests API Gateway
 already authorized are held to the new grant within seconds; then they
-write the allowlist table. Without --clips-table they write only the grant:
+write the allowlist table; last, when the grant they replaced or removed
+had more than 2 cameras and no grant has that camera set any more, they
+retire its audience index (ingest stops writing it). Without --clips-table they write only the grant:
 the change reaches already-authorized tokens when the gateway's authorizer
 cache expires (the stage's CacheTTL, infra/stages.go), and a restricted
 grant of more than 2 cameras gets no audience index (its holders' timeline
@@ -72,7 +74,7 @@ New sign-ins see a change within a minute (the authorizer's grants cache).
 const noClipsWarning = "grants: warning: no --clips-table, so no revocation record and no audience index: " +
 	"tokens API Gateway already authorized keep their old access until its authorizer cache expires " +
 	"(the stage's CacheTTL: 300 s for dev and qa, 600 s for prod), and a restricted grant of more than 2 cameras " +
-	"gets no audience index; pass --clips-table with the stage's VideosTableName (stack output)\n"
+	"gets no audience index (nor is an unused one retired); pass --clips-table with the stage's VideosTableName (stack output)\n"
 
 // Run runs the command with args (without the program name) and returns its
 // exit status: 0 on success, 2 for bad usage, 3 when list flags a problem, 1
@@ -184,8 +186,13 @@ func run(ctx context.Context, t target, args []string, out io.Writer) (int, erro
 		if err != nil {
 			return 1, err
 		}
+		g := grant.Grant{Subject: subject, Role: grant.Role(args[2]), All: cameras == nil, Cameras: cameras}
+		var before *grant.Grant
 		if t.clips != nil {
-			if err := recordPut(ctx, t.clips, grant.Grant{Subject: subject, Role: grant.Role(args[2]), All: cameras == nil, Cameras: cameras}, out); err != nil {
+			if before, err = stored(ctx, admin, subject); err != nil {
+				return 1, err
+			}
+			if err := recordPut(ctx, t.clips, g, out); err != nil {
 				return 1, err
 			}
 		}
@@ -193,6 +200,11 @@ func run(ctx context.Context, t target, args []string, out io.Writer) (int, erro
 			return 1, err
 		}
 		fmt.Fprintf(out, "granted %q %s in %s\n", subject, args[2], where)
+		if t.clips != nil {
+			if err := retire(ctx, t.clips, admin, before, &g, out); err != nil {
+				return 1, err
+			}
+		}
 	case "delete":
 		if strings.HasPrefix(args[1], grants.BindPrefix) {
 			return 1, errors.New("that is an address binding: use unbind")
@@ -200,6 +212,13 @@ func run(ctx context.Context, t target, args []string, out io.Writer) (int, erro
 		// A non-canonical subject is never looked up: removing it changes
 		// nobody's access, and a record under its canonical form would
 		// wrongly revoke the grant stored there.
+		var before *grant.Grant
+		if t.clips != nil {
+			var err error
+			if before, err = stored(ctx, admin, args[1]); err != nil {
+				return 1, err
+			}
+		}
 		if t.clips != nil && access.ValidSubject(args[1]) {
 			if err := t.clips.PutRevocation(ctx, grant.Removal(args[1], time.Now())); err != nil {
 				return 1, err
@@ -210,6 +229,11 @@ func run(ctx context.Context, t target, args []string, out io.Writer) (int, erro
 			return 1, err
 		}
 		fmt.Fprintf(out, "deleted the grant %q in %s\n", args[1], where)
+		if t.clips != nil {
+			if err := retire(ctx, t.clips, admin, before, nil, out); err != nil {
+				return 1, err
+			}
+		}
 	case "unbind":
 		old, err := admin.Unbind(ctx, args[1])
 		if err != nil {
@@ -234,19 +258,67 @@ func run(ctx context.Context, t target, args []string, out io.Writer) (int, erro
 // the revocation record (the grant is written after both).
 func recordPut(ctx context.Context, clips *store.Store, g grant.Grant, out io.Writer) error {
 	now := time.Now()
-	if g.Role != grant.Blocked { // a blocked grant admits nobody: no timeline to index
-		created, err := clips.RegisterGrantAudience(ctx, g, now)
-		if err != nil {
-			return err
-		}
-		if created {
-			fmt.Fprintf(out, "registered the audience index of cameras %s\n", strings.Join(g.Cameras, ","))
-		}
+	// A blocked grant admits nobody: no timeline to index
+	// (store.GrantAudience).
+	created, err := clips.RegisterGrantAudience(ctx, g, now)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintf(out, "registered the audience index of cameras %s\n", strings.Join(g.Cameras, ","))
 	}
 	if err := clips.PutRevocation(ctx, grant.Changed(g, now)); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "recorded the change of %q for requests already authorized\n", g.Subject)
+	return nil
+}
+
+// stored returns the grant stored under subject exactly (nil when none),
+// from the listing of the table: what a put or delete is about to replace.
+func stored(ctx context.Context, admin *grants.Admin, subject string) (*grant.Grant, error) {
+	all, err := listGrants(ctx, admin)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].Subject == subject {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// listGrants lists every grant of the table (bindings left out) as the
+// grant rules see them; an item with a problem still counts, so a set it
+// names is never retired under it.
+func listGrants(ctx context.Context, admin *grants.Admin) ([]grant.Grant, error) {
+	entries, err := admin.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []grant.Grant
+	for _, e := range entries {
+		if !e.Binding {
+			out = append(out, grant.Grant{Subject: e.Subject, Role: grant.Role(e.Role), All: e.Cameras == nil, Cameras: e.Cameras})
+		}
+	}
+	return out, nil
+}
+
+// retire retires, after a put or delete was written, the audience of the
+// grant it replaced (before) when no grant has that camera set any more
+// (store.RetireGrantAudience, as the console does).
+func retire(ctx context.Context, clips *store.Store, admin *grants.Admin, before, after *grant.Grant, out io.Writer) error {
+	retired, err := clips.RetireGrantAudience(ctx, before, after, func(ctx context.Context) ([]grant.Grant, error) {
+		return listGrants(ctx, admin)
+	})
+	if err != nil {
+		return err
+	}
+	if retired {
+		fmt.Fprintf(out, "retired the audience index of cameras %s (no grant has that set any more)\n", strings.Join(store.GrantAudience(before), ","))
+	}
 	return nil
 }
 

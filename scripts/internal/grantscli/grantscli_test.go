@@ -200,8 +200,11 @@ func TestChangesAreRecorded(t *testing.T) {
 	}
 
 	code, out, stderr = e.run("--local-json", e.local, "delete", "ana@example.com")
-	if code != 0 || !strings.Contains(out, "recorded the revocation") {
+	if code != 0 || !strings.Contains(out, "recorded the revocation") || !strings.Contains(out, "retired the audience index of cameras front,porch,side") {
 		t.Fatalf("delete: %d %q %q", code, out, stderr)
+	}
+	if n := len(e.audiences(t)); n != 0 {
+		t.Errorf("%d audiences after deleting the only grant of the set, want 0", n)
 	}
 	r = e.revocations(t)["ana@example.com"]
 	if !r.Removed || r.At.Before(decided) {
@@ -224,8 +227,8 @@ func TestChangesAreRecorded(t *testing.T) {
 	if _, _, ok := grant.Apply(cy, []grant.Revocation{r}); ok {
 		t.Errorf("a token authorized before the block still works: %+v", r)
 	}
-	if n := len(e.audiences(t)); n != 1 {
-		t.Errorf("%d audiences after a blocked put, want 1", n)
+	if n := len(e.audiences(t)); n != 0 {
+		t.Errorf("%d audiences after a blocked put, want 0", n)
 	}
 
 	// Deleting a non-canonical item (never looked up) revokes nothing, not
@@ -254,6 +257,62 @@ func TestChangesAreRecorded(t *testing.T) {
 	}
 	if got := len(e.revocations(t)); got != n {
 		t.Errorf("%d revocation records after bind and unbind, want %d", got, n)
+	}
+}
+
+// TestRetirement: delete and put retire the audience of the grant they
+// replaced when no grant has its set any more, as the console does; a set
+// another grant still has is kept; ingest indexes only registered sets.
+func TestRetirement(t *testing.T) {
+	e := newEnv(t)
+	ids := func() []string {
+		t.Helper()
+		out := []string{}
+		for _, a := range e.audiences(t) {
+			out = append(out, strings.Join(a.Cameras, ","))
+		}
+		return out
+	}
+	step := func(want string, args ...string) {
+		t.Helper()
+		code, out, stderr := e.run(append([]string{"--local-json", e.local}, args...)...)
+		if code != 0 || stderr != "" || want != "" && !strings.Contains(out, want) || want == "" && strings.Contains(out, "retired") {
+			t.Fatalf("%v: %d %q %q (want %q)", args, code, out, stderr, want)
+		}
+	}
+	step("", "put", "ana@example.com", "viewer", "a,b,c")
+	step("", "put", "example.com", "viewer", "c,b,a")
+	step("", "delete", "ana@example.com") // example.com still has a,b,c
+	if got := ids(); len(got) != 1 || got[0] != "a,b,c" {
+		t.Fatalf("audiences with the set still granted: %v", got)
+	}
+	step("retired the audience index of cameras a,b,c", "put", "example.com", "viewer", "a,b,c,d")
+	if got := ids(); len(got) != 1 || got[0] != "a,b,c,d" {
+		t.Fatalf("audiences after the camera change: %v", got)
+	}
+	v := clip.Video{ID: "01M6A6FT000000000000000001", CameraID: "a", ObjectKey: "a/x.mp4"}
+	if err := e.clips.IndexVideo(e.ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	for set, want := range map[string]int{"a,b,c": 0, "a,b,c,d": 1} {
+		res, err := e.client.Query(e.ctx, &dynamodb.QueryInput{
+			TableName: aws.String("camvault-clips"), KeyConditionExpression: aws.String("PK = :pk"),
+			ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":pk": &ddbtypes.AttributeValueMemberS{Value: "AUD#" + store.AudienceID(strings.Split(set, ","))}},
+			ConsistentRead:            aws.Bool(true),
+		})
+		if err != nil || len(res.Items) != want {
+			t.Errorf("index entries of %s after an ingest: %v, %v, want %d", set, res.Items, err, want)
+		}
+	}
+	step("", "put", "example.com", "admin", "d,c,b,a") // the same set
+	step("retired the audience index of cameras a,b,c,d", "delete", "example.com")
+	if got := ids(); len(got) != 0 {
+		t.Fatalf("audiences after deleting the last grant: %v", got)
+	}
+	// Registered again by a later put.
+	step("registered the audience index", "put", "ana@example.com", "viewer", "a,b,c")
+	if got := ids(); len(got) != 1 || got[0] != "a,b,c" {
+		t.Fatalf("audiences after registering again: %v", got)
 	}
 }
 
