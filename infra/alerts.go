@@ -135,15 +135,7 @@ func leadingKeys(actions, resources []string, prefixes ...string) awsiam.PolicyS
 func pushAlarms(stack awscdk.Stack, st Stage, fns *functions, alarm func(id, name, what string, metric awscloudwatch.IMetric, threshold float64)) []awscloudwatch.IMetric {
 	period := awscdk.Duration_Minutes(jsii.Number(5))
 	count := func(id, metric string, group awslogs.ILogGroup, msg string) awscloudwatch.IMetric {
-		f := awslogs.NewMetricFilter(stack, jsii.String(id), &awslogs.MetricFilterProps{
-			LogGroup:        group,
-			MetricNamespace: jsii.String("camvault/" + st.Name),
-			MetricName:      jsii.String(metric),
-			MetricValue:     jsii.String("1"),
-			// A phrase match: ingest logs slog text, the sender JSON.
-			FilterPattern: awslogs.FilterPattern_Literal(jsii.String(`"` + msg + `"`)),
-		})
-		return f.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})
+		return logLines(stack, st, id, metric, group, phrase(msg), period)
 	}
 	failures := count("PushFailuresFilter", "PushFailures", fns.logGroups[routes.FunctionPushSender], "push failed")
 	alarm("PushFailuresAlarm", "push-failures", "Web Push alerts failed every attempt (push service down or refusing us): people were not alerted", failures, PushFailureThreshold)

@@ -77,15 +77,8 @@ func (f *functions) jobRunner(stack awscdk.Stack, st Stage, data *dataStores) {
 // only /run can drive), and alarms on them.
 func jobRunnerAlarms(stack awscdk.Stack, st Stage, fns *functions, alarm func(id, name, what string, metric awscloudwatch.IMetric, threshold float64)) []awscloudwatch.IMetric {
 	period := awscdk.Duration_Minutes(jsii.Number(5))
-	count := func(id, metric string, group awslogs.ILogGroup, phrase string) awscloudwatch.IMetric {
-		f := awslogs.NewMetricFilter(stack, jsii.String(id), &awslogs.MetricFilterProps{
-			LogGroup:        group,
-			MetricNamespace: jsii.String("camvault/" + st.Name),
-			MetricName:      jsii.String(metric),
-			MetricValue:     jsii.String("1"),
-			FilterPattern:   awslogs.FilterPattern_Literal(jsii.String(`"` + phrase + `"`)),
-		})
-		return f.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})
+	count := func(id, metric string, group awslogs.ILogGroup, msg string) awscloudwatch.IMetric {
+		return logLines(stack, st, id, metric, group, phrase(msg), period)
 	}
 	errs := count("JobRunnerErrorLinesFilter", "JobRunnerErrorLines", fns.logGroups[routes.FunctionJobRunner], "ERROR")
 	alarm("JobRunnerErrorLinesAlarm", "job-runner-error-lines", "The bulk job runner logged an error (a failed invocation, a clip it could not delete or keep): Lambda retries a failed invocation twice; a job left part way resumes when a client opens it", errs, 1)

@@ -17,6 +17,25 @@ import (
 // minutes, that raises the API alarm.
 const API5xxRateThreshold = 0.05
 
+// logLines is a metric of the log lines of group that match pattern (a
+// CloudWatch Logs filter pattern), one per line, summed per period in the
+// stage's camvault/<stage> namespace: every alarm on a Lambda's own log
+// lines is fed this way, with no PutMetricData on a hot path.
+func logLines(stack awscdk.Stack, st Stage, id, metric string, group awslogs.ILogGroup, pattern string, period awscdk.Duration) awscloudwatch.IMetric {
+	f := awslogs.NewMetricFilter(stack, jsii.String(id), &awslogs.MetricFilterProps{
+		LogGroup:        group,
+		MetricNamespace: jsii.String("camvault/" + st.Name),
+		MetricName:      jsii.String(metric),
+		MetricValue:     jsii.String("1"),
+		FilterPattern:   awslogs.FilterPattern_Literal(jsii.String(pattern)),
+	})
+	return f.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})
+}
+
+// phrase is the filter pattern of the log lines that hold msg: a phrase
+// match, which finds it in slog's text lines and in JSON lines alike.
+func phrase(msg string) string { return `"` + msg + `"` }
+
 // monitoring is the stage's alarms, their topic and the dashboard.
 type monitoring struct {
 	alarms []awscloudwatch.Alarm

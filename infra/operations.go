@@ -91,14 +91,7 @@ func ownExecutionLogs(stack awscdk.Stack, st Stage, api *restAPI) awslogs.LogGro
 func operationsAlarms(stack awscdk.Stack, st Stage, api *restAPI, fns *functions, data *dataStores, period awscdk.Duration,
 	alarm func(id, name, what string, metric awscloudwatch.IMetric, threshold float64)) []awscloudwatch.IMetric {
 	count := func(id, metricName, pattern string, logs awslogs.ILogGroup) awscloudwatch.IMetric {
-		f := awslogs.NewMetricFilter(stack, jsii.String(id), &awslogs.MetricFilterProps{
-			LogGroup:        logs,
-			MetricNamespace: jsii.String("camvault/" + st.Name),
-			MetricName:      jsii.String(metricName),
-			MetricValue:     jsii.String("1"),
-			FilterPattern:   awslogs.FilterPattern_Literal(jsii.String(pattern)),
-		})
-		return f.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})
+		return logLines(stack, st, id, metricName, logs, pattern, period)
 	}
 	grantFailures := count("GrantLookupFailuresFilter", "GrantLookupFailures", GrantLookupFailuresFilter, fns.logGroups[AuthorizerFunction])
 	alarm("GrantLookupFailuresAlarm", "grant-lookup-failures",

@@ -15,15 +15,8 @@ import (
 // (BulkJobFailedClips, alarmed: a job ended with failed clips to look at).
 func keepShareMetrics(stack awscdk.Stack, st Stage, fns *functions, alarm func(id, name, what string, metric awscloudwatch.IMetric, threshold float64)) {
 	period := awscdk.Duration_Minutes(jsii.Number(5))
-	count := func(id, metric string, group awslogs.ILogGroup, phrase string) awscloudwatch.IMetric {
-		f := awslogs.NewMetricFilter(stack, jsii.String(id), &awslogs.MetricFilterProps{
-			LogGroup:        group,
-			MetricNamespace: jsii.String("camvault/" + st.Name),
-			MetricName:      jsii.String(metric),
-			MetricValue:     jsii.String("1"),
-			FilterPattern:   awslogs.FilterPattern_Literal(jsii.String(`"` + phrase + `"`)),
-		})
-		return f.Metric(&awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: period})
+	count := func(id, metric string, group awslogs.ILogGroup, msg string) awscloudwatch.IMetric {
+		return logLines(stack, st, id, metric, group, phrase(msg), period)
 	}
 	if st.Sharing {
 		count("ShareOpensFilter", "ShareOpens", fns.logGroups[routes.FunctionShared], "opened share link")
