@@ -130,7 +130,7 @@ type JobStep struct {
 // and no clip is claimed yet, else it is ErrJobMoved. It returns the job
 // as it is now.
 func (s *Store) ClaimJobStep(ctx context.Context, j Job, pending string) (Job, error) {
-	res, err := s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	return s.moveJob(ctx, "claiming a step of", j, &dynamodb.UpdateItemInput{
 		TableName:           aws.String(s.table),
 		Key:                 jobKey(j.ID),
 		UpdateExpression:    aws.String("SET #pending = :pending"),
@@ -141,23 +141,14 @@ func (s *Store) ClaimJobStep(ctx context.Context, j Job, pending string) (Job, e
 		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{
 			":pending": str(pending), ":prev": num(j.Processed), ":false": &ddbtypes.AttributeValueMemberBOOL{Value: false},
 		},
-		ReturnValues: ddbtypes.ReturnValueAllNew,
 	})
-	var ccf *ddbtypes.ConditionalCheckFailedException
-	switch {
-	case errors.As(err, &ccf):
-		return Job{}, ErrJobMoved
-	case err != nil:
-		return Job{}, fmt.Errorf("store: claiming a step of job %s: %w", j.ID, err)
-	}
-	return decodeJob(res.Attributes), nil
 }
 
 // StepJob writes one step of job j (as read before the step): it succeeds
 // only if nobody moved the job since (same processed count), else it is
 // ErrJobMoved. It clears the claimed clip and returns the job as it is now.
 func (s *Store) StepJob(ctx context.Context, j Job, st JobStep) (Job, error) {
-	res, err := s.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	return s.moveJob(ctx, "stepping", j, &dynamodb.UpdateItemInput{
 		TableName:           aws.String(s.table),
 		Key:                 jobKey(j.ID),
 		UpdateExpression:    aws.String("SET #cursor = :cursor, #done = :done REMOVE #pending ADD #p :p, #d :d, #k :k, #s :s, #f :f"),
@@ -170,14 +161,21 @@ func (s *Store) StepJob(ctx context.Context, j Job, st JobStep) (Job, error) {
 			":p": num(st.Processed), ":d": num(st.Deleted), ":k": num(st.Kept), ":s": num(st.Skipped), ":f": num(st.Failed),
 			":prev": num(j.Processed), ":false": &ddbtypes.AttributeValueMemberBOOL{Value: false},
 		},
-		ReturnValues: ddbtypes.ReturnValueAllNew,
 	})
+}
+
+// moveJob runs in, a conditional update of job j's record, and returns
+// the job as it is after it; a failed condition (someone moved the job
+// first) is ErrJobMoved. doing names the update in errors.
+func (s *Store) moveJob(ctx context.Context, doing string, j Job, in *dynamodb.UpdateItemInput) (Job, error) {
+	in.ReturnValues = ddbtypes.ReturnValueAllNew
+	res, err := s.ddb.UpdateItem(ctx, in)
 	var ccf *ddbtypes.ConditionalCheckFailedException
 	switch {
 	case errors.As(err, &ccf):
 		return Job{}, ErrJobMoved
 	case err != nil:
-		return Job{}, fmt.Errorf("store: stepping job %s: %w", j.ID, err)
+		return Job{}, fmt.Errorf("store: %s job %s: %w", doing, j.ID, err)
 	}
 	return decodeJob(res.Attributes), nil
 }
