@@ -1,6 +1,8 @@
 package main
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,14 +76,17 @@ func newAlerting(stack awscdk.Stack, st Stage, fns *functions, data *dataStores)
 	// The sender: every subscription (the index partition PUSHSUB#ALL),
 	// settings, fold state, camera names and thumbnail keys; removes gone
 	// subscriptions; reads thumbnails; applies the authorizer's rules.
-	for k, v := range map[string]string{
+	senderEnv := map[string]string{
 		"VAPID_SECRET":    vapidSecret,
 		"ALLOWED_DOMAINS": strings.Join(st.AllowedDomains, ","),
 		"ALLOWED_EMAILS":  strings.Join(st.AllowedEmails, ","),
 		"ADMIN_EMAILS":    strings.Join(st.AdminEmails, ","),
 		"ALLOWLIST_TABLE": *data.allowlist.TableName(),
-	} {
-		sender.AddEnvironment(jsii.String(k), jsii.String(v), nil)
+	}
+	// In key order: a map's order would reorder the template's
+	// environment from one synth to the next.
+	for _, k := range slices.Sorted(maps.Keys(senderEnv)) {
+		sender.AddEnvironment(jsii.String(k), jsii.String(senderEnv[k]), nil)
 	}
 	data.allowlist.GrantReadData(sender)
 	sender.AddToRolePolicy(leadingKeys([]string{"dynamodb:GetItem", "dynamodb:Query"}, []string{table, index}, pushSubPrefix, pushCameraPrefix))
