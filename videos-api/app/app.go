@@ -116,16 +116,8 @@ type routeHandler func(ctx context.Context, req events.APIGatewayProxyRequest, c
 // into the API's error responses.
 func (a *App) wrap(fn string, least routes.Role, h routeHandler) Handler {
 	return func(ctx context.Context, req events.APIGatewayProxyRequest) (resp events.APIGatewayProxyResponse, err error) {
-		log := a.log.With("function", fn, "method", req.HTTPMethod, "resource", req.Resource, "requestId", req.RequestContext.RequestID)
-		if lc, ok := lambdacontext.FromContext(ctx); ok {
-			log = log.With("awsRequestId", lc.AwsRequestID)
-		}
-		defer func() {
-			if p := recover(); p != nil {
-				log.Error("panic serving request", "panic", fmt.Sprint(p))
-				resp, err = a.fail(errInternal), nil
-			}
-		}()
+		log := a.requestLog(ctx, fn, req)
+		defer a.recoverPanic(log, &resp, &err)
 		c, cerr := callerFrom(req)
 		if cerr != nil {
 			log.Warn("refused: bad authorizer context", "error", cerr)
@@ -146,19 +138,45 @@ func (a *App) wrap(fn string, least routes.Role, h routeHandler) Handler {
 			return a.fail(errForbidden), nil
 		}
 		resp, herr := h(ctx, req, c)
-		if herr != nil {
-			var ae *apiError
-			if !errors.As(herr, &ae) {
-				log.Error("storage failure", "error", herr)
-				ae = errUnavailable
-			}
-			resp = a.fail(ae)
-		}
-		level := slog.LevelInfo
-		if resp.StatusCode >= http.StatusInternalServerError {
-			level = slog.LevelError
-		}
-		log.Log(ctx, level, "served", "status", resp.StatusCode)
-		return resp, nil
+		return a.served(ctx, log, resp, herr), nil
 	}
+}
+
+// requestLog is the logger of one API request: its function, method,
+// resource and request ids (never its path, query or body).
+func (a *App) requestLog(ctx context.Context, fn string, req events.APIGatewayProxyRequest) *slog.Logger {
+	log := a.log.With("function", fn, "method", req.HTTPMethod, "resource", req.Resource, "requestId", req.RequestContext.RequestID)
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		log = log.With("awsRequestId", lc.AwsRequestID)
+	}
+	return log
+}
+
+// recoverPanic, deferred by a route's wrapper, turns a panic in serving
+// the request into a logged 500 answer.
+func (a *App) recoverPanic(log *slog.Logger, resp *events.APIGatewayProxyResponse, err *error) {
+	if p := recover(); p != nil {
+		log.Error("panic serving request", "panic", fmt.Sprint(p))
+		*resp, *err = a.fail(errInternal), nil
+	}
+}
+
+// served turns a handler's error into the API's answer (an *apiError as
+// itself, anything else a logged storage failure, 503) and logs the
+// "served" line, at ERROR for a 5xx.
+func (a *App) served(ctx context.Context, log *slog.Logger, resp events.APIGatewayProxyResponse, herr error) events.APIGatewayProxyResponse {
+	if herr != nil {
+		var ae *apiError
+		if !errors.As(herr, &ae) {
+			log.Error("storage failure", "error", herr)
+			ae = errUnavailable
+		}
+		resp = a.fail(ae)
+	}
+	level := slog.LevelInfo
+	if resp.StatusCode >= http.StatusInternalServerError {
+		level = slog.LevelError
+	}
+	log.Log(ctx, level, "served", "status", resp.StatusCode)
+	return resp
 }

@@ -7,14 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/camvault/camvault/videos-api/activity"
 	"github.com/camvault/camvault/videos-api/routes"
@@ -335,31 +333,12 @@ func CoarseClient(headers map[string]string) string {
 // never hold the request's path or body.
 func (a *App) public(fn string, h func(context.Context, events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)) Handler {
 	return func(ctx context.Context, req events.APIGatewayProxyRequest) (resp events.APIGatewayProxyResponse, err error) {
-		log := a.log.With("function", fn, "method", req.HTTPMethod, "resource", req.Resource, "requestId", req.RequestContext.RequestID)
-		if lc, ok := lambdacontext.FromContext(ctx); ok {
-			log = log.With("awsRequestId", lc.AwsRequestID)
-		}
-		defer func() {
-			if p := recover(); p != nil {
-				log.Error("panic serving request", "panic", fmt.Sprint(p))
-				resp, err = a.fail(errInternal), nil
-			}
-		}()
+		log := a.requestLog(ctx, fn, req)
+		defer a.recoverPanic(log, &resp, &err)
 		if req.IsBase64Encoded {
-			resp = a.fail(badParam("body", "want a JSON body"))
-		} else if resp, err = h(ctx, req); err != nil {
-			var ae *apiError
-			if !errors.As(err, &ae) {
-				log.Error("storage failure", "error", err)
-				ae = errUnavailable
-			}
-			resp, err = a.fail(ae), nil
+			return a.served(ctx, log, a.fail(badParam("body", "want a JSON body")), nil), nil
 		}
-		level := slog.LevelInfo
-		if resp.StatusCode >= http.StatusInternalServerError {
-			level = slog.LevelError
-		}
-		log.Log(ctx, level, "served", "status", resp.StatusCode)
-		return resp, nil
+		resp, herr := h(ctx, req)
+		return a.served(ctx, log, resp, herr), nil
 	}
 }
