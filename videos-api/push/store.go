@@ -159,10 +159,10 @@ func (st *Store) query(ctx context.Context, in *dynamodb.QueryInput) ([]Subscrip
 
 func decodeSubscription(item map[string]ddbtypes.AttributeValue) Subscription {
 	sub := Subscription{
-		ID: getS(item, "subscriptionId"), Sub: getS(item, "sub"), Email: getS(item, "email"), Domain: getS(item, "domain"),
-		Endpoint: getS(item, "endpoint"), P256DH: getS(item, "p256dh"), Auth: getS(item, "auth"),
+		ID: store.StringAttr(item, "subscriptionId"), Sub: store.StringAttr(item, "sub"), Email: store.StringAttr(item, "email"), Domain: store.StringAttr(item, "domain"),
+		Endpoint: store.StringAttr(item, "endpoint"), P256DH: store.StringAttr(item, "p256dh"), Auth: store.StringAttr(item, "auth"),
 	}
-	if ms, err := strconv.ParseInt(getN(item, "createdAt"), 10, 64); err == nil {
+	if ms, err := strconv.ParseInt(store.NumberAttr(item, "createdAt"), 10, 64); err == nil {
 		sub.CreatedAt = time.UnixMilli(ms).UTC()
 	}
 	if l, ok := item["cameras"].(*ddbtypes.AttributeValueMemberL); ok {
@@ -186,13 +186,13 @@ func (st *Store) Settings(ctx context.Context, owner string) (Settings, error) {
 	if out.Item == nil {
 		return set, nil
 	}
-	if v, err := strconv.Atoi(getN(out.Item, "foldMinutes")); err == nil {
+	if v, err := strconv.Atoi(store.NumberAttr(out.Item, "foldMinutes")); err == nil {
 		set.FoldMinutes = v
 	}
-	if tz := getS(out.Item, "timeZone"); tz != "" {
+	if tz := store.StringAttr(out.Item, "timeZone"); tz != "" {
 		set.TimeZone = tz
 	}
-	if qs, qe := getS(out.Item, "quietStart"), getS(out.Item, "quietEnd"); qs != "" && qe != "" {
+	if qs, qe := store.StringAttr(out.Item, "quietStart"), store.StringAttr(out.Item, "quietEnd"); qs != "" && qe != "" {
 		set.QuietHours = &QuietHours{Start: qs, End: qe}
 	}
 	return set, nil
@@ -242,7 +242,7 @@ func (st *Store) Claim(ctx context.Context, owner, camera string, now time.Time,
 	if err != nil {
 		return false, 0, fmt.Errorf("push: claim alert: %w", err)
 	}
-	folded, _ = strconv.Atoi(getN(out.Attributes, "folded"))
+	folded, _ = strconv.Atoi(store.NumberAttr(out.Attributes, "folded"))
 	return true, folded, nil
 }
 
@@ -261,18 +261,4 @@ func (st *Store) Fold(ctx context.Context, owner, camera string, now time.Time) 
 		return fmt.Errorf("push: fold alert: %w", err)
 	}
 	return nil
-}
-
-func getS(item map[string]ddbtypes.AttributeValue, name string) string {
-	if v, ok := item[name].(*ddbtypes.AttributeValueMemberS); ok {
-		return v.Value
-	}
-	return ""
-}
-
-func getN(item map[string]ddbtypes.AttributeValue, name string) string {
-	if v, ok := item[name].(*ddbtypes.AttributeValueMemberN); ok {
-		return v.Value
-	}
-	return ""
 }

@@ -142,11 +142,11 @@ type activityItem struct {
 
 func decodeActivity(item map[string]ddbtypes.AttributeValue) activityItem {
 	e := activity.Entry{
-		ID: getS(item, TableSchema.SortKey), Actor: getS(item, "actor"), Action: activity.Action(getS(item, "action")),
-		Subject: getS(item, "subject"), CameraID: getS(item, "cameraId"), VideoID: getS(item, "videoId"),
-		Before: getS(item, "before"), After: getS(item, "after"),
+		ID: StringAttr(item, TableSchema.SortKey), Actor: StringAttr(item, "actor"), Action: activity.Action(StringAttr(item, "action")),
+		Subject: StringAttr(item, "subject"), CameraID: StringAttr(item, "cameraId"), VideoID: StringAttr(item, "videoId"),
+		Before: StringAttr(item, "before"), After: StringAttr(item, "after"),
 	}
-	if t, err := time.Parse(time.RFC3339Nano, getS(item, "at")); err == nil {
+	if t, err := time.Parse(time.RFC3339Nano, StringAttr(item, "at")); err == nil {
 		e.At = t.UTC()
 	}
 	return activityItem{Entry: e, SK: e.ID}

@@ -191,11 +191,11 @@ func (s *Store) RetireGrantAudience(ctx context.Context, before, after *grant.Gr
 }
 
 func decodeAudience(item map[string]ddbtypes.AttributeValue) (Audience, error) {
-	a := Audience{ID: getS(item, TableSchema.SortKey)}
+	a := Audience{ID: StringAttr(item, TableSchema.SortKey)}
 	if ss, ok := item[attrCameras].(*ddbtypes.AttributeValueMemberSS); ok {
 		a.Cameras = audienceSet(ss.Value)
 	}
-	ms, err := strconv.ParseInt(getN(item, attrSince), 10, 64)
+	ms, err := strconv.ParseInt(NumberAttr(item, attrSince), 10, 64)
 	if err != nil || a.ID == "" || len(a.Cameras) == 0 {
 		return Audience{}, fmt.Errorf("store: bad audience item %q", a.ID)
 	}
@@ -504,7 +504,7 @@ func (s *Store) indexKeys(ctx context.Context, aud Audience, lo, hiSK string, af
 		}
 		meterAdd(ctx, res.ConsumedCapacity)
 		for _, item := range res.Items {
-			p := Position{VideoID: getS(item, "videoId"), CameraID: getS(item, "cameraId")}
+			p := Position{VideoID: StringAttr(item, "videoId"), CameraID: StringAttr(item, "cameraId")}
 			if p.VideoID == "" || !aud.holds(p.CameraID) || !after.before(p.VideoID, p.CameraID) {
 				continue
 			}

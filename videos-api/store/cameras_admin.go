@@ -122,7 +122,7 @@ func (s *Store) RemoveCameraStep(ctx context.Context, id string) (removed []clip
 	}
 	var deletes []ddbtypes.WriteRequest
 	for _, item := range res.Items {
-		sk := getS(item, TableSchema.SortKey)
+		sk := StringAttr(item, TableSchema.SortKey)
 		if sk == metaSK || len(deletes) == RemovalBatch {
 			continue
 		}

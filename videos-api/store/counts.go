@@ -147,7 +147,7 @@ func (s *Store) uncount(ctx context.Context, v clip.Video, pending bool) error {
 // lost. Items other than clip records (camera items, tombstones, other
 // features' items) are ignored: it reports whether old was a clip.
 func (s *Store) Expired(ctx context.Context, old map[string]ddbtypes.AttributeValue) (bool, error) {
-	pk, sk := getS(old, TableSchema.PartitionKey), getS(old, TableSchema.SortKey)
+	pk, sk := StringAttr(old, TableSchema.PartitionKey), StringAttr(old, TableSchema.SortKey)
 	if !strings.HasPrefix(pk, cameraPrefix) || !strings.HasPrefix(sk, videoPrefix) || len(sk) == len(videoPrefix) {
 		return false, nil
 	}

@@ -105,14 +105,14 @@ func (g *Grants) List(ctx context.Context, after string, limit int) ([]grant.Gra
 	}
 	out := make([]grant.Grant, 0, len(res.Items))
 	for _, item := range res.Items {
-		if strings.HasPrefix(getS(item, grantSubject), bindPrefix) {
+		if strings.HasPrefix(StringAttr(item, grantSubject), bindPrefix) {
 			continue
 		}
 		out = append(out, decodeGrant(item))
 	}
 	next := ""
 	if len(res.LastEvaluatedKey) > 0 {
-		next = getS(res.LastEvaluatedKey, grantSubject)
+		next = StringAttr(res.LastEvaluatedKey, grantSubject)
 	}
 	return out, next, nil
 }
@@ -120,7 +120,7 @@ func (g *Grants) List(ctx context.Context, after string, limit int) ([]grant.Gra
 // decodeGrant reads an item as the authorizer would: a cameras attribute
 // that is not a set of valid ids restricts rather than widens.
 func decodeGrant(item map[string]ddbtypes.AttributeValue) grant.Grant {
-	gr := grant.Grant{Subject: getS(item, grantSubject), Role: grant.Role(getS(item, grantRole))}
+	gr := grant.Grant{Subject: StringAttr(item, grantSubject), Role: grant.Role(StringAttr(item, grantRole))}
 	if gr.Role != grant.Viewer && gr.Role != grant.Admin {
 		gr.Role = grant.Blocked // the authorizer denies any other role
 	}

@@ -46,19 +46,19 @@ func encodeVideo(v clip.Video) map[string]ddbtypes.AttributeValue {
 func decodeVideo(item map[string]ddbtypes.AttributeValue) (clip.Video, error) {
 	var v clip.Video
 	var err error
-	v.ID = getS(item, "videoId")
-	v.CameraID = getS(item, "cameraId")
-	v.ContentType = getS(item, "contentType")
-	v.ObjectKey = getS(item, "objectKey")
-	v.ThumbnailKey = getS(item, "thumbnailKey")
-	v.SHA256 = getS(item, "sha256")
-	if v.CapturedAt, err = time.Parse(time.RFC3339Nano, getS(item, "capturedAt")); err != nil {
+	v.ID = StringAttr(item, "videoId")
+	v.CameraID = StringAttr(item, "cameraId")
+	v.ContentType = StringAttr(item, "contentType")
+	v.ObjectKey = StringAttr(item, "objectKey")
+	v.ThumbnailKey = StringAttr(item, "thumbnailKey")
+	v.SHA256 = StringAttr(item, "sha256")
+	if v.CapturedAt, err = time.Parse(time.RFC3339Nano, StringAttr(item, "capturedAt")); err != nil {
 		return clip.Video{}, fmt.Errorf("store: video item %s/%s: capturedAt: %w", v.CameraID, v.ID, err)
 	}
 	v.CapturedAt = v.CapturedAt.UTC()
-	v.Size, _ = strconv.ParseInt(getN(item, "size"), 10, 64)
-	v.DurationSeconds, _ = strconv.ParseFloat(getN(item, "durationSeconds"), 64)
-	if exp, err := strconv.ParseInt(getN(item, TableSchema.TTLAttribute), 10, 64); err == nil {
+	v.Size, _ = strconv.ParseInt(NumberAttr(item, "size"), 10, 64)
+	v.DurationSeconds, _ = strconv.ParseFloat(NumberAttr(item, "durationSeconds"), 64)
+	if exp, err := strconv.ParseInt(NumberAttr(item, TableSchema.TTLAttribute), 10, 64); err == nil {
 		v.ExpiresAt = time.Unix(exp, 0).UTC()
 	}
 	if b, ok := item[attrKept].(*ddbtypes.AttributeValueMemberBOOL); ok && b.Value {
@@ -71,32 +71,37 @@ func decodeVideo(item map[string]ddbtypes.AttributeValue) (clip.Video, error) {
 }
 
 func decodeCamera(item map[string]ddbtypes.AttributeValue) (clip.Camera, error) {
-	c := clip.Camera{ID: getS(item, "cameraId"), Name: getS(item, "name")}
+	c := clip.Camera{ID: StringAttr(item, "cameraId"), Name: StringAttr(item, "name")}
 	if c.ID == "" {
 		return clip.Camera{}, fmt.Errorf("store: camera item without id")
 	}
-	if s := getS(item, "lastClipAt"); s != "" {
+	if s := StringAttr(item, "lastClipAt"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
 			return clip.Camera{}, fmt.Errorf("store: camera item %s: lastClipAt: %w", c.ID, err)
 		}
 		c.LastClipAt = t.UTC()
 	}
-	c.ClipCount, _ = strconv.ParseInt(getN(item, "clipCount"), 10, 64)
+	c.ClipCount, _ = strconv.ParseInt(NumberAttr(item, "clipCount"), 10, 64)
 	c.Disabled = getBool(item, "disabled")
 	c.Removing = getBool(item, "removing")
-	c.RemovedClips, _ = strconv.ParseInt(getN(item, "removedClips"), 10, 64)
+	c.RemovedClips, _ = strconv.ParseInt(NumberAttr(item, "removedClips"), 10, 64)
 	return c, nil
 }
 
-func getS(item map[string]ddbtypes.AttributeValue, name string) string {
+// StringAttr returns item's string attribute called name, or "" when it
+// is absent or not a string: the reader of every package that decodes
+// items of the clips table.
+func StringAttr(item map[string]ddbtypes.AttributeValue, name string) string {
 	if v, ok := item[name].(*ddbtypes.AttributeValueMemberS); ok {
 		return v.Value
 	}
 	return ""
 }
 
-func getN(item map[string]ddbtypes.AttributeValue, name string) string {
+// NumberAttr returns item's number attribute called name as DynamoDB
+// wrote it, or "" when it is absent or not a number.
+func NumberAttr(item map[string]ddbtypes.AttributeValue, name string) string {
 	if v, ok := item[name].(*ddbtypes.AttributeValueMemberN); ok {
 		return v.Value
 	}

@@ -107,12 +107,12 @@ func (s *Store) GetJob(ctx context.Context, id string) (Job, error) {
 }
 
 func decodeJob(item map[string]ddbtypes.AttributeValue) Job {
-	n := func(k string) int64 { v, _ := strconv.ParseInt(getN(item, k), 10, 64); return v }
+	n := func(k string) int64 { v, _ := strconv.ParseInt(NumberAttr(item, k), 10, 64); return v }
 	b := func(k string) bool { v, ok := item[k].(*ddbtypes.AttributeValueMemberBOOL); return ok && v.Value }
 	return Job{
-		ID: getS(item, "jobId"), Action: getS(item, "action"), Selection: getS(item, "selection"),
-		IncludeKept: b("includeKept"), CreatedBy: getS(item, "createdBy"), CreatedAt: time.UnixMilli(n("createdAt")).UTC(),
-		Cursor: getS(item, "cursor"), Pending: getS(item, "pending"), Done: b("done"), Total: n("total"),
+		ID: StringAttr(item, "jobId"), Action: StringAttr(item, "action"), Selection: StringAttr(item, "selection"),
+		IncludeKept: b("includeKept"), CreatedBy: StringAttr(item, "createdBy"), CreatedAt: time.UnixMilli(n("createdAt")).UTC(),
+		Cursor: StringAttr(item, "cursor"), Pending: StringAttr(item, "pending"), Done: b("done"), Total: n("total"),
 		Processed: n("processed"), Deleted: n("deleted"), Kept: n("kept"), Skipped: n("skipped"), Failed: n("failed"),
 	}
 }

@@ -62,11 +62,11 @@ func (s *Store) Revocations(ctx context.Context, since time.Time) ([]grant.Revoc
 		}
 		meterAdd(ctx, res.ConsumedCapacity)
 		for _, item := range res.Items {
-			ms, err := strconv.ParseInt(getN(item, "at"), 10, 64)
+			ms, err := strconv.ParseInt(NumberAttr(item, "at"), 10, 64)
 			if err != nil {
-				return nil, fmt.Errorf("store: revocation of %s: bad at", getS(item, TableSchema.SortKey))
+				return nil, fmt.Errorf("store: revocation of %s: bad at", StringAttr(item, TableSchema.SortKey))
 			}
-			r := grant.Revocation{Subject: getS(item, TableSchema.SortKey), At: time.UnixMilli(ms).UTC(), Role: grant.Role(getS(item, "role"))}
+			r := grant.Revocation{Subject: StringAttr(item, TableSchema.SortKey), At: time.UnixMilli(ms).UTC(), Role: grant.Role(StringAttr(item, "role"))}
 			if b, ok := item["removed"].(*ddbtypes.AttributeValueMemberBOOL); ok {
 				r.Removed = b.Value
 			}

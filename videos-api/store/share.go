@@ -111,19 +111,19 @@ func (s *Store) GetShare(ctx context.Context, id string) (Share, error) {
 
 func decodeShare(item map[string]ddbtypes.AttributeValue) Share {
 	ms := func(name string) time.Time {
-		n, err := strconv.ParseInt(getN(item, name), 10, 64)
+		n, err := strconv.ParseInt(NumberAttr(item, name), 10, 64)
 		if err != nil || n == 0 {
 			return time.Time{}
 		}
 		return time.UnixMilli(n).UTC()
 	}
 	sh := Share{
-		ID: getS(item, "shareId"), CameraID: getS(item, "cameraId"), VideoID: getS(item, "videoId"),
-		CreatedBy: getS(item, "createdBy"), SecretHash: getS(item, "secretHash"),
+		ID: StringAttr(item, "shareId"), CameraID: StringAttr(item, "cameraId"), VideoID: StringAttr(item, "videoId"),
+		CreatedBy: StringAttr(item, "createdBy"), SecretHash: StringAttr(item, "secretHash"),
 		CreatedAt: ms("createdAt"), ExpiresAt: ms("shareExpiresAt"), RevokedAt: ms("revokedAt"),
-		RevokedBy: getS(item, "revokedBy"), LastOpenedAt: ms("lastOpenedAt"), LastClient: getS(item, "lastClient"),
+		RevokedBy: StringAttr(item, "revokedBy"), LastOpenedAt: ms("lastOpenedAt"), LastClient: StringAttr(item, "lastClient"),
 	}
-	sh.Opens, _ = strconv.ParseInt(getN(item, "opens"), 10, 64)
+	sh.Opens, _ = strconv.ParseInt(NumberAttr(item, "opens"), 10, 64)
 	return sh
 }
 
@@ -240,8 +240,8 @@ func (s *Store) ShareOpens(ctx context.Context, id string, limit int) ([]ShareOp
 	}
 	out := make([]ShareOpen, 0, len(res.Items))
 	for _, item := range res.Items {
-		n, _ := strconv.ParseInt(getN(item, "openedAt"), 10, 64)
-		out = append(out, ShareOpen{At: time.UnixMilli(n).UTC(), Client: getS(item, "client")})
+		n, _ := strconv.ParseInt(NumberAttr(item, "openedAt"), 10, 64)
+		out = append(out, ShareOpen{At: time.UnixMilli(n).UTC(), Client: StringAttr(item, "client")})
 	}
 	return out, nil
 }
